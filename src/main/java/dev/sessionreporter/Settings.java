@@ -1,0 +1,58 @@
+package dev.sessionreporter;
+
+import java.net.URI;
+import java.util.Locale;
+import org.apache.camel.util.TimeUtils;
+
+/** Checks of configuration values that fail start-up with one message naming the property and its variable. */
+final class Settings {
+    private Settings() {
+    }
+
+    static void require(String property, String value) {
+        if (value == null || value.isBlank()) {
+            throw new StartupConfigurationException("Missing required property " + property + " (set it in application.properties or as environment variable " + environmentVariable(property) + ")");
+        }
+    }
+
+    static void requireHttpUrl(String property, String value) {
+        try {
+            URI uri = URI.create(value.strip());
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
+                return;
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        throw new StartupConfigurationException("Property " + property + " must be an http:// or https:// URL such as "
+                + "https://online.superoffice.com/Cust12345/Remote/Services88/CustomerService.svc");
+    }
+
+    static long millis(String property, String value) {
+        try {
+            long millis = TimeUtils.toMilliSeconds(value.strip());
+            if (millis > 0) {
+                return millis;
+            }
+        } catch (RuntimeException e) {
+            // reported below
+        }
+        throw new StartupConfigurationException("Property " + property + " must be a positive duration such as 500, 3s or 1m");
+    }
+
+    static Integer optionalInt(String property, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Integer.valueOf(value.strip());
+        } catch (NumberFormatException e) {
+            throw new StartupConfigurationException("Property " + property + " must be an integer (a SuperOffice time zone id)");
+        }
+    }
+
+    static String environmentVariable(String property) {
+        return property.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+}

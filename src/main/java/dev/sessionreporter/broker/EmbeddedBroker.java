@@ -1,0 +1,86 @@
+package dev.sessionreporter.broker;
+
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.config.Configuration;
+import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.server.JournalType;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ActiveMQ Artemis broker that runs inside the reporter's JVM when no external {@code broker.url} is configured:
+ * a persistent journal, an in-VM acceptor for the reporter itself and a TCP acceptor (loopback by default) so other
+ * processes can send session keys. Managed by Camel: started before the routes, stopped after them.
+ */
+public class EmbeddedBroker extends ServiceSupport {
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
+    private static final AtomicInteger IN_VM_IDS = new AtomicInteger();
+
+    private final String host;
+    private final int port;
+    private final Path dataDir;
+    private final int maxDeliveryAttempts;
+    private final int inVmId = IN_VM_IDS.incrementAndGet();
+    private EmbeddedActiveMQ broker;
+
+    public EmbeddedBroker(String host, int port, Path dataDir, int maxDeliveryAttempts) {
+        this.host = host;
+        this.port = port;
+        this.dataDir = dataDir;
+        this.maxDeliveryAttempts = maxDeliveryAttempts;
+    }
+
+    /** The URL the reporter's own connection factory uses: in-VM, no sockets. */
+    public String inVmUrl() {
+        return "vm://" + inVmId;
+    }
+
+    public String tcpUrl() {
+        return "tcp://" + host + ":" + port;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        Configuration configuration = new ConfigurationImpl()
+                .setName("session-reporter")
+                .setPersistenceEnabled(true)
+                .setJournalType(JournalType.NIO)
+                .setJournalDirectory(dataDir.resolve("journal").toString())
+                .setBindingsDirectory(dataDir.resolve("bindings").toString())
+                .setLargeMessagesDirectory(dataDir.resolve("large-messages").toString())
+                .setPagingDirectory(dataDir.resolve("paging").toString())
+                .setNodeManagerLockDirectory(dataDir.toString())
+                // Only loopback by default; anyone who can reach the acceptor can send keys, as with any broker.
+                .setSecurityEnabled(false)
+                .setJMXManagementEnabled(false)
+                .addAcceptorConfiguration("in-vm", inVmUrl())
+                .addAcceptorConfiguration("tcp", tcpUrl() + "?protocols=CORE");
+        // Safety net for messages the reporter cannot even dead-letter (the dead-letter endpoint rejects them): the
+        // broker redelivers them with back-off and, after maxDeliveryAttempts, parks them in the broker's own DLQ.
+        configuration.addAddressSetting("#", new AddressSettings()
+                .setDeadLetterAddress(SimpleString.of("DLQ"))
+                .setExpiryAddress(SimpleString.of("ExpiryQueue"))
+                .setAutoCreateDeadLetterResources(true)
+                .setRedeliveryDelay(1000)
+                .setRedeliveryMultiplier(2)
+                .setMaxRedeliveryDelay(60_000)
+                .setMaxDeliveryAttempts(maxDeliveryAttempts));
+        broker = new EmbeddedActiveMQ().setConfiguration(configuration);
+        broker.start();
+        LOG.info("Embedded ActiveMQ Artemis broker started: journal {}, listening on {}", dataDir.toAbsolutePath(), tcpUrl());
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        if (broker != null) {
+            broker.stop();
+            broker = null;
+            LOG.info("Embedded ActiveMQ Artemis broker stopped");
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package dev.sessionreporter.failure;
+
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpTimeoutException;
+import java.util.Locale;
+import java.util.Set;
+import javax.xml.stream.XMLStreamException;
+import org.apache.camel.Exchange;
+import org.apache.cxf.binding.soap.SoapFault;
+import org.apache.cxf.transport.http.HTTPException;
+
+/**
+ * Maps whatever a report failed with to a {@link FailureReason} and decides whether it is worth retrying: connection
+ * failures, timeouts and HTTP 502/503/504 are transient; everything else is permanent and is dead-lettered at once.
+ */
+public class FailureClassifier {
+    private static final Set<Integer> TRANSIENT_HTTP_STATUSES = Set.of(502, 503, 504);
+
+    /** A classified failure; {@code detail} may contain text from the server and must be redacted before display. */
+    public record Classification(FailureReason reason, boolean transientFailure, String detail) {
+    }
+
+    /** Used by the route configuration's {@code onWhen}: should this failure be retried? */
+    public boolean isTransient(Exchange exchange) {
+        Throwable failure = exchange.getException();
+        if (failure == null) {
+            failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        }
+        return failure != null && classify(failure).transientFailure();
+    }
+
+    public Classification classify(Throwable failure) {
+        ReportFailedException reported = find(failure, ReportFailedException.class);
+        if (reported != null) {
+            return new Classification(reported.reason(), false, reported.getMessage());
+        }
+        HTTPException http = find(failure, HTTPException.class);
+        if (http != null) {
+            int status = http.getResponseCode();
+            return new Classification(FailureReason.HTTP_ERROR, TRANSIENT_HTTP_STATUSES.contains(status),
+                    "HTTP " + status + (http.getResponseMessage() == null ? "" : " " + http.getResponseMessage()));
+        }
+        SoapFault fault = find(failure, SoapFault.class);
+        if (fault != null) {
+            return new Classification(FailureReason.SOAP_FAULT, false,
+                    "SOAP fault " + fault.getFaultCode().getLocalPart() + ": " + fault.getMessage());
+        }
+        HttpConnectTimeoutException connectTimeout = find(failure, HttpConnectTimeoutException.class);
+        if (connectTimeout != null) {
+            return new Classification(FailureReason.UNREACHABLE, true, "connect timed out");
+        }
+        IOException timeout = find(failure, SocketTimeoutException.class);
+        if (timeout == null) {
+            timeout = find(failure, HttpTimeoutException.class);
+        }
+        if (timeout != null) {
+            boolean connecting = String.valueOf(timeout.getMessage()).toLowerCase(Locale.ROOT).contains("connect");
+            return connecting
+                    ? new Classification(FailureReason.UNREACHABLE, true, "connect timed out")
+                    : new Classification(FailureReason.TIMEOUT, true, "no answer within the receive timeout");
+        }
+        IOException io = find(failure, IOException.class);
+        if (io != null) {
+            return new Classification(FailureReason.UNREACHABLE, true,
+                    io.getClass().getSimpleName() + (io.getMessage() == null ? "" : ": " + io.getMessage()));
+        }
+        XMLStreamException xml = find(failure, XMLStreamException.class);
+        if (xml != null || failure instanceof org.apache.cxf.interceptor.Fault) {
+            return new Classification(FailureReason.SOAP_FAULT, false, "unreadable answer: " + rootMessage(failure));
+        }
+        return new Classification(FailureReason.UNEXPECTED_ERROR, false,
+                failure.getClass().getName() + ": " + rootMessage(failure));
+    }
+
+    private static <T extends Throwable> T find(Throwable failure, Class<T> type) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
+    }
+
+    private static String rootMessage(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    }
+}

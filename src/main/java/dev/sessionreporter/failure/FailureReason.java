@@ -1,0 +1,24 @@
+package dev.sessionreporter.failure;
+
+/**
+ * Why a session key ended in the dead-letter endpoint. The names are part of the public contract: operators filter the
+ * dead-letter queue on them (header {@value ReporterHeaders#FAILURE_REASON}).
+ */
+public enum FailureReason {
+    /** Blank, oversized or malformed key, malformed JSON, or a message that is not text. The server was not called. */
+    INVALID_INPUT,
+    /** The server answered {@code Response = 0}: the session key is unknown or the session has expired. */
+    SESSION_NOT_FOUND,
+    /** The server answered {@code Succeeded = false}; the detail carries its {@code ExceptionInfo}. */
+    SERVER_REJECTED,
+    /** A SOAP fault, or an answer that is not a well-formed ReportSessionActive reply. */
+    SOAP_FAULT,
+    /** An HTTP status other than 200 (502/503/504 are retried first). */
+    HTTP_ERROR,
+    /** Connection refused, reset or not possible (retried first). */
+    UNREACHABLE,
+    /** No answer within the receive timeout (retried first). */
+    TIMEOUT,
+    /** A failure the reporter did not expect (a defect): the message is kept with the exception type as detail. */
+    UNEXPECTED_ERROR
+}

@@ -1,0 +1,64 @@
+package dev.sessionreporter.soap;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.cxf.common.DataFormat;
+import org.apache.camel.component.cxf.jaxws.CxfConfigurer;
+import org.apache.camel.component.cxf.jaxws.CxfEndpoint;
+import org.apache.cxf.endpoint.Client;
+import org.apache.cxf.endpoint.Server;
+import org.apache.cxf.frontend.AbstractWSDLBasedEndpointFactory;
+import org.apache.cxf.transport.http.HTTPConduit;
+import org.apache.cxf.transports.http.configuration.HTTPClientPolicy;
+
+/**
+ * The camel-cxf-soap endpoint for CustomerService.ReportSessionActive: our WSDL, PAYLOAD mode (we build the body and
+ * SOAP headers as DOM, CXF writes the SOAP 1.1 envelope and the SOAPAction from the WSDL), synchronous, HTTP/1.1 with
+ * keep-alive, and the configured connect and receive timeouts.
+ */
+public final class CustomerServiceEndpoint {
+    private CustomerServiceEndpoint() {
+    }
+
+    public static CxfEndpoint create(CamelContext camelContext, String address, long connectTimeoutMillis,
+            long receiveTimeoutMillis) {
+        CxfEndpoint endpoint = new CxfEndpoint();
+        endpoint.setCamelContext(camelContext);
+        endpoint.setAddress(address.strip());
+        endpoint.setWsdlURL(CustomerServiceContract.WSDL_LOCATION);
+        endpoint.setServiceNameAsQName(CustomerServiceContract.SERVICE);
+        endpoint.setPortNameAsQName(CustomerServiceContract.PORT);
+        endpoint.setDataFormat(DataFormat.PAYLOAD);
+        endpoint.setDefaultOperationName(CustomerServiceContract.OPERATION);
+        endpoint.setDefaultOperationNamespace(CustomerServiceContract.NAMESPACE);
+        // The calling thread waits for the answer: transacted JMS consumers must commit on the thread that received.
+        endpoint.setSynchronous(true);
+        // Belt and braces with the system property: keep CXF on the HttpURLConnection conduit per message.
+        endpoint.setProperties(new HashMap<>(Map.of("force.urlconnection.http.conduit", Boolean.TRUE)));
+        endpoint.setCxfConfigurer(new TimeoutsConfigurer(connectTimeoutMillis, receiveTimeoutMillis));
+        return endpoint;
+    }
+
+    private record TimeoutsConfigurer(long connectTimeoutMillis, long receiveTimeoutMillis) implements CxfConfigurer {
+        @Override
+        public void configure(AbstractWSDLBasedEndpointFactory factoryBean) {
+            // nothing to change on the factory
+        }
+
+        @Override
+        public void configureClient(Client client) {
+            HTTPClientPolicy policy = new HTTPClientPolicy();
+            policy.setConnectionTimeout(connectTimeoutMillis);
+            policy.setReceiveTimeout(receiveTimeoutMillis);
+            policy.setVersion("1.1");
+            policy.setAllowChunking(false);
+            ((HTTPConduit) client.getConduit()).setClient(policy);
+        }
+
+        @Override
+        public void configureServer(Server server) {
+            // client only
+        }
+    }
+}

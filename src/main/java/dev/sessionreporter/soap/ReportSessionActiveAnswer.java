@@ -1,0 +1,141 @@
+package dev.sessionreporter.soap;
+
+import dev.sessionreporter.failure.FailureReason;
+import dev.sessionreporter.failure.ReportFailedException;
+import dev.sessionreporter.failure.ReporterHeaders;
+import dev.sessionreporter.secret.SecretRedactor;
+import dev.sessionreporter.secret.SessionKeyMask;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.xml.namespace.QName;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.cxf.common.CxfPayload;
+import org.apache.cxf.binding.soap.SoapHeader;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+
+/**
+ * Checks a ReportSessionActive answer the way SuperOffice's own proxies do: a 200 answer is not success by itself.
+ * {@code Succeeded=true} with {@code Response > 0} is a success; {@code Response = 0} means the session was not found;
+ * {@code Succeeded=false} carries the server's {@code ExceptionInfo}. Anything else is a malformed answer.
+ */
+public class ReportSessionActiveAnswer {
+    private static final String XSI = "http://www.w3.org/2001/XMLSchema-instance";
+    private static final int MAX_DETAIL = 500;
+
+    private final SecretRedactor redactor;
+
+    public ReportSessionActiveAnswer(SecretRedactor redactor) {
+        this.redactor = redactor;
+    }
+
+    /**
+     * Throws {@link ReportFailedException} for every answer that is not a success; on success sets the result headers
+     * and replaces the body with a one-line summary for the result endpoint.
+     */
+    public void check(Exchange exchange) {
+        String sessionKey = exchange.getProperty(ReporterHeaders.SESSION_KEY_PROPERTY, String.class);
+        int loginId = loginIdFrom(exchange.getIn().getBody(), sessionKey);
+        long latencyMillis = elapsedMillis(exchange);
+        int attempts = CallAttempts.of(exchange);
+        String routeId = exchange.getFromRouteId();
+        String masked = SessionKeyMask.mask(sessionKey);
+        exchange.getIn().removeHeaders("*");
+        exchange.getIn().setHeader(ReporterHeaders.LOGIN_ID, loginId);
+        exchange.getIn().setHeader(ReporterHeaders.LATENCY_MILLIS, latencyMillis);
+        exchange.getIn().setHeader(ReporterHeaders.MASKED_SESSION_KEY, masked);
+        exchange.getIn().setHeader(ReporterHeaders.ATTEMPTS, attempts);
+        exchange.getIn().setHeader(ReporterHeaders.ROUTE_ID, routeId);
+        exchange.getIn().setBody("Session " + masked + " reported active: loginId=" + loginId + ", latency=" + latencyMillis
+                + " ms, attempts=" + attempts + ", route=" + routeId);
+    }
+
+    int loginIdFrom(Object body, String sessionKey) {
+        if (!(body instanceof CxfPayload<?> payload)) {
+            throw malformed("the answer is not a SOAP payload but " + (body == null ? "empty" : body.getClass().getSimpleName()));
+        }
+        Element succeeded = header(payload, CustomerServiceContract.SUCCEEDED);
+        if (succeeded == null) {
+            throw malformed("the answer has no Succeeded header");
+        }
+        String succeededText = succeeded.getTextContent().strip();
+        if ("false".equals(succeededText)) {
+            throw new ReportFailedException(FailureReason.SERVER_REJECTED,
+                    "Succeeded=false: " + exceptionInfo(header(payload, CustomerServiceContract.EXCEPTION_INFO), sessionKey));
+        }
+        if (!"true".equals(succeededText)) {
+            throw malformed("the Succeeded header is not a boolean");
+        }
+        List<Element> bodyElements = payload.getBody();
+        Element response = bodyElements.isEmpty() ? null : bodyElements.get(0);
+        if (response == null || !CustomerServiceContract.RESPONSE_ELEMENT.equals(qname(response))) {
+            throw malformed("the answer body is not a ReportSessionActiveResponse");
+        }
+        Element value = child(response, "Response");
+        int loginId;
+        try {
+            // minOccurs=0: an absent Response is the int default, 0
+            loginId = value == null ? 0 : Integer.parseInt(value.getTextContent().strip());
+        } catch (NumberFormatException e) {
+            throw malformed("the Response element is not an int");
+        }
+        if (loginId <= 0) {
+            throw new ReportFailedException(FailureReason.SESSION_NOT_FOUND,
+                    "Response=" + loginId + ": the server does not know this session (unknown or expired key)");
+        }
+        return loginId;
+    }
+
+    private String exceptionInfo(Element exceptionInfo, String sessionKey) {
+        if (exceptionInfo == null || isNil(exceptionInfo)) {
+            return "no ExceptionInfo";
+        }
+        String type = text(child(exceptionInfo, "ExceptionType"));
+        String message = text(child(exceptionInfo, "Message"));
+        String detail = (type == null ? "" : type + ": ") + (message == null ? "(no message)" : message);
+        detail = redactor.redact(detail, sessionKey);
+        return detail.length() > MAX_DETAIL ? detail.substring(0, MAX_DETAIL) + "…" : detail;
+    }
+
+    private static ReportFailedException malformed(String detail) {
+        return new ReportFailedException(FailureReason.SOAP_FAULT, "malformed answer: " + detail);
+    }
+
+    private static Element header(CxfPayload<?> payload, QName name) {
+        for (Object header : payload.getHeaders()) {
+            if (header instanceof SoapHeader soapHeader && name.equals(soapHeader.getName())
+                    && soapHeader.getObject() instanceof Element element) {
+                return element;
+            }
+        }
+        return null;
+    }
+
+    private static Element child(Element parent, String localName) {
+        for (Node node = parent.getFirstChild(); node != null; node = node.getNextSibling()) {
+            if (node instanceof Element element && localName.equals(element.getLocalName())
+                    && CustomerServiceContract.NAMESPACE.equals(element.getNamespaceURI())) {
+                return element;
+            }
+        }
+        return null;
+    }
+
+    private static String text(Element element) {
+        return element == null || isNil(element) ? null : element.getTextContent().strip();
+    }
+
+    private static boolean isNil(Element element) {
+        return "true".equals(element.getAttributeNS(XSI, "nil"));
+    }
+
+    private static QName qname(Element element) {
+        return new QName(element.getNamespaceURI(), element.getLocalName());
+    }
+
+    private static long elapsedMillis(Exchange exchange) {
+        Long started = exchange.getProperty(ReporterHeaders.STARTED_NANOS_PROPERTY, Long.class);
+        return started == null ? 0 : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+    }
+
+}
