@@ -47,44 +47,44 @@ public class SessionReporterConfiguration implements CamelConfiguration {
         }
     }
 
-    @PropertyInject(value = "superoffice.url", defaultValue = "")
+    @PropertyInject("superoffice.url")
     String superOfficeUrl;
-    @PropertyInject(value = "superoffice.application-token", defaultValue = "")
+    @PropertyInject("superoffice.application-token")
     String applicationToken;
-    @PropertyInject(value = "superoffice.ticket", defaultValue = "")
+    @PropertyInject("superoffice.ticket")
     String ticket;
-    @PropertyInject(value = "superoffice.time-zone-id", defaultValue = "")
+    @PropertyInject("superoffice.time-zone-id")
     String timeZoneId;
-    @PropertyInject(value = "superoffice.connect-timeout", defaultValue = "5s")
+    @PropertyInject("superoffice.connect-timeout")
     String connectTimeout;
-    @PropertyInject(value = "superoffice.receive-timeout", defaultValue = "10s")
+    @PropertyInject("superoffice.receive-timeout")
     String receiveTimeout;
 
-    @PropertyInject(value = "reporter.timer.session-keys", defaultValue = "")
+    @PropertyInject("reporter.timer.session-keys")
     String timerSessionKeys;
-    @PropertyInject(value = "reporter.timer.session-keys-file", defaultValue = "")
+    @PropertyInject("reporter.timer.session-keys-file")
     String timerSessionKeysFile;
 
-    @PropertyInject(value = "broker.url", defaultValue = "")
+    @PropertyInject("broker.url")
     String brokerUrl;
-    @PropertyInject(value = "broker.username", defaultValue = "")
+    @PropertyInject("broker.username")
     String brokerUsername;
-    @PropertyInject(value = "broker.password", defaultValue = "")
+    @PropertyInject("broker.password")
     String brokerPassword;
-    @PropertyInject(value = "broker.embedded.host", defaultValue = "127.0.0.1")
+    @PropertyInject("broker.embedded.host")
     String embeddedBrokerHost;
-    @PropertyInject(value = "broker.embedded.port", defaultValue = "61616")
+    @PropertyInject("broker.embedded.port")
     int embeddedBrokerPort;
-    @PropertyInject(value = "broker.embedded.data-dir", defaultValue = "data/broker")
+    @PropertyInject("broker.embedded.data-dir")
     String embeddedBrokerDataDir;
-    @PropertyInject(value = "broker.embedded.max-delivery-attempts", defaultValue = "20")
+    @PropertyInject("broker.embedded.max-delivery-attempts")
     int embeddedBrokerMaxDeliveryAttempts;
 
-    @PropertyInject(value = "simulator.enabled", defaultValue = "false")
+    @PropertyInject("simulator.enabled")
     boolean simulatorEnabled;
-    @PropertyInject(value = "simulator.port", defaultValue = "8089")
+    @PropertyInject("simulator.port")
     int simulatorPort;
-    @PropertyInject(value = "simulator.sessions", defaultValue = "")
+    @PropertyInject("simulator.sessions")
     String simulatorSessions;
 
     private EmbeddedBroker embeddedBroker;

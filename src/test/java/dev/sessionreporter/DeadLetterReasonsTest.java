@@ -1,0 +1,221 @@
+package dev.sessionreporter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sessionreporter.failure.ReporterHeaders;
+import dev.sessionreporter.simulator.SimulatedFailure;
+import dev.sessionreporter.support.QueueClient;
+import dev.sessionreporter.support.ReporterTestSupport;
+import dev.sessionreporter.support.TestSecrets;
+import jakarta.jms.BytesMessage;
+import jakarta.jms.JMSException;
+import jakarta.jms.MapMessage;
+import jakarta.jms.Message;
+import jakarta.jms.TextMessage;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every failure ends in the dead-letter queue once, with the original body and the reason; transient failures are
+ * retried first (maximum-redeliveries = 2 here, so 3 calls), permanent ones are not, invalid input never reaches the
+ * server.
+ */
+class DeadLetterReasonsTest extends ReporterTestSupport {
+    private static final long WAIT_MILLIS = 15_000;
+
+    @Override
+    protected Properties extraProperties() {
+        Properties properties = new Properties();
+        properties.setProperty("superoffice.receive-timeout", "500");
+        return properties;
+    }
+
+    @BeforeEach
+    void emptyDeadLetterQueue() {
+        queue().drain(QueueClient.DEAD_LETTER_QUEUE);
+    }
+
+    static Stream<Arguments> invalidTextBodies() {
+        return Stream.of(
+                Arguments.of("blank", "   "),
+                Arguments.of("too long", "k".repeat(257)),
+                Arguments.of("inner whitespace", "abcd efgh"),
+                Arguments.of("control character", "abcd\u0001efgh"),
+                Arguments.of("malformed JSON", "{\"sessionKey\": \"abcdefgh"),
+                Arguments.of("JSON without sessionKey", "{\"key\":\"abcdefgh\"}"),
+                Arguments.of("JSON sessionKey not a string", "{\"sessionKey\":12345678}"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("invalidTextBodies")
+    void deadLettersInvalidTextWithoutCallingServer(String description, String body) throws JMSException {
+        int callsBefore = SIMULATOR.requestCount();
+
+        queue().sendText(body);
+
+        Message deadLetter = nextDeadLetter();
+        assertThat(((TextMessage) deadLetter).getText()).isEqualTo(body);
+        assertReason(deadLetter, "INVALID_INPUT", 0);
+        assertThat(SIMULATOR.requestCount()).as("server not called").isEqualTo(callsBefore);
+    }
+
+    @Test
+    void deadLettersInvalidUtf8BytesWithOriginalBytes() throws JMSException {
+        byte[] invalid = {'a', 'b', (byte) 0xC3, (byte) 0x28, 'c', 'd'};
+
+        queue().sendBytes(invalid);
+
+        Message deadLetter = nextDeadLetter();
+        assertThat(deadLetter).isInstanceOf(BytesMessage.class);
+        BytesMessage bytes = (BytesMessage) deadLetter;
+        byte[] copy = new byte[(int) bytes.getBodyLength()];
+        bytes.readBytes(copy);
+        assertThat(copy).isEqualTo(invalid);
+        assertReason(deadLetter, "INVALID_INPUT", 0);
+        assertThat(deadLetter.getStringProperty(ReporterHeaders.FAILURE_DETAIL)).contains("UTF-8");
+    }
+
+    @Test
+    void reportsUtf8BytesMessageLikeText() throws Exception {
+        String key = TestSecrets.sessionKey("byte");
+        SIMULATOR.addSession(key, 31);
+
+        queue().sendBytes(key.getBytes(StandardCharsets.UTF_8));
+
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> SIMULATOR.acceptedReportCount(key) == 1);
+    }
+
+    @Test
+    void deadLettersNonTextMessageKeepingItsContent() throws JMSException {
+        queue().send(QueueClient.INPUT_QUEUE, session -> {
+            MapMessage map = session.createMapMessage();
+            map.setString("sessionKey", "mapmapmapmap");
+            return map;
+        });
+
+        Message deadLetter = nextDeadLetter();
+        assertThat(deadLetter).isInstanceOf(MapMessage.class);
+        assertThat(((MapMessage) deadLetter).getString("sessionKey")).isEqualTo("mapmapmapmap");
+        assertReason(deadLetter, "INVALID_INPUT", 0);
+    }
+
+    @Test
+    void deadLettersUnknownSessionAsSessionNotFound() throws JMSException {
+        String key = TestSecrets.sessionKey("unkn");
+
+        queue().sendText(key);
+
+        Message deadLetter = nextDeadLetter();
+        assertThat(((TextMessage) deadLetter).getText()).isEqualTo(key);
+        assertReason(deadLetter, "SESSION_NOT_FOUND", 1);
+        assertThat(deadLetter.getStringProperty(ReporterHeaders.MASKED_SESSION_KEY)).isEqualTo("unkn…");
+        assertThat(SIMULATOR.requestsFor(key)).hasSize(1);
+    }
+
+    @Test
+    void deadLettersSucceededFalseAsServerRejectedWithExceptionInfo() throws JMSException {
+        String key = TestSecrets.sessionKey("rjct");
+        SIMULATOR.addSession(key, 5);
+        SIMULATOR.failFor(key, SimulatedFailure.serverException("SoAccessDeniedException", "No rights to do this"));
+        String json = "{\"sessionKey\":\"" + key + "\"}";
+
+        queue().sendText(json);
+
+        Message deadLetter = nextDeadLetter();
+        assertThat(((TextMessage) deadLetter).getText()).as("original JSON body").isEqualTo(json);
+        assertReason(deadLetter, "SERVER_REJECTED", 1);
+        assertThat(deadLetter.getStringProperty(ReporterHeaders.FAILURE_DETAIL))
+                .contains("SoAccessDeniedException", "No rights to do this");
+        assertThat(SIMULATOR.requestsFor(key)).hasSize(1);
+    }
+
+    @Test
+    void deadLettersSoapFaultWithoutRetry() throws JMSException {
+        String key = TestSecrets.sessionKey("flt1");
+        SIMULATOR.addSession(key, 6);
+        SIMULATOR.failFor(key, SimulatedFailure.soapFault("Object reference not set to an instance of an object"));
+
+        queue().sendText(key);
+
+        Message deadLetter = nextDeadLetter();
+        assertReason(deadLetter, "SOAP_FAULT", 1);
+        assertThat(deadLetter.getStringProperty(ReporterHeaders.FAILURE_DETAIL)).contains("Object reference not set");
+        assertThat(SIMULATOR.requestsFor(key)).hasSize(1);
+    }
+
+    @Test
+    void deadLettersHttp404WithoutRetry() throws JMSException {
+        String key = TestSecrets.sessionKey("h404");
+        SIMULATOR.addSession(key, 7);
+        SIMULATOR.failFor(key, SimulatedFailure.httpStatus(404));
+
+        queue().sendText(key);
+
+        Message deadLetter = nextDeadLetter();
+        assertReason(deadLetter, "HTTP_ERROR", 1);
+        assertThat(deadLetter.getStringProperty(ReporterHeaders.FAILURE_DETAIL)).contains("404");
+        assertThat(SIMULATOR.requestsFor(key)).hasSize(1);
+    }
+
+    @Test
+    void retriesHttp503ThenDeadLetters() throws JMSException {
+        String key = TestSecrets.sessionKey("h503");
+        SIMULATOR.addSession(key, 8);
+        SIMULATOR.failFor(key, SimulatedFailure.httpStatus(503));
+
+        queue().sendText(key);
+
+        Message deadLetter = nextDeadLetter();
+        assertReason(deadLetter, "HTTP_ERROR", 3);
+        assertThat(deadLetter.getStringProperty(ReporterHeaders.FAILURE_DETAIL)).contains("503");
+        assertThat(SIMULATOR.requestsFor(key)).hasSize(3);
+    }
+
+    @Test
+    void recoversWhenTransientFailurePassesWithinRetries() throws Exception {
+        String key = TestSecrets.sessionKey("h502");
+        SIMULATOR.addSession(key, 9);
+        SIMULATOR.failFor(key, SimulatedFailure.failTimes(2, SimulatedFailure.httpStatus(502)));
+
+        queue().sendText(key);
+
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> SIMULATOR.acceptedReportCount(key) == 1);
+        assertThat(SIMULATOR.requestsFor(key)).hasSize(3);
+        assertThat(queue().receive(QueueClient.DEAD_LETTER_QUEUE, 500)).isNull();
+    }
+
+    @Test
+    void retriesTimeoutThenDeadLetters() throws JMSException {
+        String key = TestSecrets.sessionKey("slow");
+        SIMULATOR.addSession(key, 10);
+        SIMULATOR.failFor(key, SimulatedFailure.delay(Duration.ofSeconds(2)));
+
+        queue().sendText(key);
+
+        Message deadLetter = nextDeadLetter();
+        assertReason(deadLetter, "TIMEOUT", 3);
+        assertThat(SIMULATOR.requestsFor(key)).hasSize(3);
+    }
+
+    private Message nextDeadLetter() {
+        Message deadLetter = queue().receive(QueueClient.DEAD_LETTER_QUEUE, WAIT_MILLIS);
+        assertThat(deadLetter).as("a message in the dead-letter queue").isNotNull();
+        return deadLetter;
+    }
+
+    private static void assertReason(Message deadLetter, String reason, int attempts) throws JMSException {
+        assertThat(deadLetter.getStringProperty(ReporterHeaders.FAILURE_REASON)).isEqualTo(reason);
+        assertThat(deadLetter.getIntProperty(ReporterHeaders.ATTEMPTS)).isEqualTo(attempts);
+        assertThat(deadLetter.getStringProperty(ReporterHeaders.ROUTE_ID)).isEqualTo("queue-trigger");
+        assertThat(deadLetter.getStringProperty(ReporterHeaders.FAILURE_DETAIL)).isNotBlank();
+    }
+}

@@ -1,0 +1,173 @@
+package dev.sessionreporter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.sessionreporter.jar.DevProfileSettings;
+import dev.sessionreporter.jar.JarProcess;
+import dev.sessionreporter.jar.JarProcesses;
+import dev.sessionreporter.support.FreePort;
+import dev.sessionreporter.support.QueueClient;
+import dev.sessionreporter.support.TestSecrets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the shaded jar as an operator would: {@code java -jar target/session-reporter.jar} from the project root, as a
+ * separate process configured only through environment variables, watched through its console output.
+ */
+class PackagedJarIT {
+    private static final Path PROJECT_ROOT = Path.of("").toAbsolutePath();
+    private static final Path JAR = Path.of(System.getProperty("session-reporter.jar",
+            PROJECT_ROOT.resolve("target/session-reporter.jar").toString()));
+    private static final Duration START_AND_REPORT = Duration.ofSeconds(60);
+    private static final Duration STOP = Duration.ofSeconds(30);
+    private static final Duration REFUSE_TO_START = Duration.ofSeconds(60);
+
+    @RegisterExtension
+    final JarProcesses jars = new JarProcesses(JAR, PROJECT_ROOT);
+
+    @TempDir
+    Path brokerDataDir;
+
+    @BeforeAll
+    static void jarIsBuilt() {
+        assertThat(JAR).as("the packaged jar (mvn package)").isRegularFile();
+        assertThat(PROJECT_ROOT.resolve("application.properties")).as("run from the project root").isRegularFile();
+    }
+
+    @AfterEach
+    void killLeftovers() {
+        jars.destroyAll();
+    }
+
+    @Test
+    void startsInDevProfileAndReportsThroughTheSimulator() throws Exception {
+        DevProfileSettings dev = DevProfileSettings.readFrom(JAR);
+        int simulatorPort = FreePort.find();
+        int brokerPort = freePortOtherThan(simulatorPort);
+        JarProcess reporter = jars.start("dev", Map.of(
+                "SIMULATOR_PORT", Integer.toString(simulatorPort),
+                "BROKER_EMBEDDED_PORT", Integer.toString(brokerPort),
+                "BROKER_EMBEDDED_DATA_DIR", brokerDataDir.toString()));
+
+        // The first timer tick reports the demo keys of application-dev.properties through the simulator.
+        awaitLine(reporter, "Session \\S+ reported active: loginId=1001, .*route=timer-trigger");
+        assertThat(reporter.output())
+                .as("dev-profile banner: the built-in simulator runs, on SIMULATOR_PORT")
+                .contains("SIMULATOR")
+                .contains("127.0.0.1:" + simulatorPort);
+        Set<String> unknownKeys = new LinkedHashSet<>(dev.timerSessionKeys());
+        unknownKeys.removeAll(dev.simulatorSessions().keySet());
+        if (!unknownKeys.isEmpty()) {
+            awaitLine(reporter, "Session \\S+ dead-lettered: reason=SESSION_NOT_FOUND, .*route=timer-trigger");
+        }
+
+        // Another process puts a key on the queue through the embedded broker's TCP acceptor (BROKER_EMBEDDED_PORT).
+        String queuedKey = dev.sessionKeyOf(1002);
+        try (QueueClient otherProcess = new QueueClient(brokerPort)) {
+            otherProcess.sendText(queuedKey);
+        }
+        awaitLine(reporter, "Session \\S+ reported active: loginId=1002, .*route=queue-trigger");
+        assertThat(brokerDataDir.resolve("journal"))
+                .as("the broker journal is in BROKER_EMBEDDED_DATA_DIR")
+                .isDirectory();
+
+        // SIGTERM, as a service manager stops it: a graceful shutdown within the time limit.
+        reporter.terminate();
+        assertThat(reporter.waitForExit(STOP))
+                .as("the reporter exits within %s of SIGTERM", STOP)
+                .isTrue();
+
+        String output = reporter.output();
+        assertThat(output)
+                .as("no secret in the console output")
+                .doesNotContain(dev.ticket())
+                .doesNotContain(dev.applicationToken());
+        Set<String> demoKeys = new LinkedHashSet<>(dev.timerSessionKeys());
+        demoKeys.addAll(dev.simulatorSessions().keySet());
+        demoKeys.add(queuedKey);
+        for (String key : demoKeys) {
+            assertThat(output).as("no full session key in the console output").doesNotContain(key);
+        }
+    }
+
+    @Test
+    void refusesToStartInProdWithoutTheServerUrl() throws Exception {
+        JarProcess reporter = jars.start("prod-without-url", prodEnvironment(Map.of()));
+
+        assertExitsByItselfWithFailure(reporter);
+        String output = reporter.output();
+        assertThat(output).contains("superoffice.url").contains("SUPEROFFICE_URL");
+        assertThat(output.lines().filter(line -> line.contains("superoffice.url") && line.contains("SUPEROFFICE_URL")))
+                .as("one message naming the property and its environment variable")
+                .isNotEmpty();
+        assertThat(output).as("prod never starts the simulator").doesNotContain("SIMULATOR");
+    }
+
+    @Test
+    void refusesToStartInProdWithoutTheTicket() throws Exception {
+        int unusedPort = FreePort.find();
+        JarProcess reporter = jars.start("prod-without-ticket", prodEnvironment(Map.of(
+                "SUPEROFFICE_URL", "http://127.0.0.1:" + unusedPort + "/x/Remote/Services88/CustomerService.svc",
+                "SUPEROFFICE_APPLICATION_TOKEN", TestSecrets.APPLICATION_TOKEN)));
+
+        assertExitsByItselfWithFailure(reporter);
+        String output = reporter.output();
+        assertThat(output).contains("superoffice.ticket").contains("SUPEROFFICE_TICKET");
+        assertThat(output.lines().filter(line -> line.contains("superoffice.ticket") && line.contains("SUPEROFFICE_TICKET")))
+                .as("one message naming the property and its environment variable")
+                .isNotEmpty();
+        assertThat(output)
+                .as("prod never starts the simulator")
+                .doesNotContain("SIMULATOR");
+        assertThat(output)
+                .as("the application token is not shown")
+                .doesNotContain(TestSecrets.APPLICATION_TOKEN);
+    }
+
+    /** prod profile, own free ports and data dir (should anything start), no SuperOffice variable unless given. */
+    private Map<String, String> prodEnvironment(Map<String, String> superOffice) {
+        int simulatorPort = FreePort.find();
+        Map<String, String> environment = new java.util.HashMap<>(Map.of(
+                "CAMEL_MAIN_PROFILE", "prod",
+                "SIMULATOR_PORT", Integer.toString(simulatorPort),
+                "BROKER_EMBEDDED_PORT", Integer.toString(freePortOtherThan(simulatorPort)),
+                "BROKER_EMBEDDED_DATA_DIR", brokerDataDir.toString()));
+        environment.putAll(superOffice);
+        return environment;
+    }
+
+    private static void assertExitsByItselfWithFailure(JarProcess reporter) throws InterruptedException {
+        assertThat(reporter.waitForExit(REFUSE_TO_START))
+                .as("the reporter exits by itself within %s (no thread keeps the JVM alive)", REFUSE_TO_START)
+                .isTrue();
+        assertThat(reporter.exitValue()).as("exit code").isNotZero();
+    }
+
+    private static void awaitLine(JarProcess reporter, String regex) {
+        Pattern pattern = Pattern.compile(regex);
+        await("a line matching /" + regex + "/ from " + reporter.name())
+                .atMost(START_AND_REPORT)
+                .pollInterval(Duration.ofMillis(200))
+                .failFast("the reporter exited", () -> !reporter.isAlive())
+                .until(() -> reporter.output().lines().anyMatch(line -> pattern.matcher(line).find()));
+    }
+
+    private static int freePortOtherThan(int port) {
+        int other = FreePort.find();
+        while (other == port) {
+            other = FreePort.find();
+        }
+        return other;
+    }
+}

@@ -1,0 +1,110 @@
+package dev.sessionreporter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sessionreporter.simulator.ReceivedRequest;
+import dev.sessionreporter.support.ReporterTestSupport;
+import dev.sessionreporter.support.TestSecrets;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.builder.NotifyBuilder;
+import org.apache.camel.component.cxf.jaxws.CxfEndpoint;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.junit.jupiter.api.Test;
+
+/** Session keys put on the JMS queue by another process are reported through the one cxf endpoint. */
+class QueueTriggerTest extends ReporterTestSupport {
+
+    @Override
+    protected Properties extraProperties() {
+        Properties properties = new Properties();
+        properties.setProperty("reporter.result.uri", "mock:result");
+        return properties;
+    }
+
+    @Test
+    void reportsBareKeyFromQueueWithCorrectSoap11Envelope() throws Exception {
+        String key = TestSecrets.sessionKey("bare");
+        SIMULATOR.addSession(key, 4711);
+        MockEndpoint result = getMockEndpoint("mock:result");
+        result.reset();
+        result.expectedMessageCount(1);
+
+        queue().send(QueueClient_INPUT, session -> {
+            var message = session.createTextMessage(key);
+            message.setStringProperty("CustomerCorrelation", "order-17");
+            message.setJMSCorrelationID("corr-1");
+            return message;
+        });
+
+        result.assertIsSatisfied(10_000);
+        List<ReceivedRequest> requests = SIMULATOR.requestsFor(key);
+        assertThat(requests).hasSize(1);
+        ReceivedRequest request = requests.get(0);
+        assertThat(request.accepted()).isTrue();
+        assertThat(request.method()).isEqualTo("POST");
+        assertThat(request.httpVersion()).isEqualTo("HTTP/1.1");
+        assertThat(request.soapEnvelopeNamespace()).isEqualTo("http://schemas.xmlsoap.org/soap/envelope/");
+        assertThat(request.soapAction())
+                .isEqualTo("\"http://www.superoffice.net/ws/crm/NetServer/Services88/CustomerService/ReportSessionActive\"");
+        assertThat(request.httpHeader("content-type")).isEqualToIgnoringCase("text/xml; charset=utf-8");
+        assertThat(request.headersInsideSoapHeader()).isTrue();
+        assertThat(request.applicationToken()).isEqualTo(TestSecrets.APPLICATION_TOKEN);
+        assertThat(request.ticket()).isEqualTo(TestSecrets.TICKET);
+        assertThat(request.timeZoneId()).as("no TimeZone header unless configured").isNull();
+        assertThat(request.sessionKey()).isEqualTo(key);
+        // Nothing from the JMS message or Camel travels as an HTTP header
+        assertThat(request.httpHeaders().keySet())
+                .noneMatch(name -> name.startsWith("jms") || name.startsWith("camel") || name.startsWith("sessionreporter"))
+                .doesNotContain("customercorrelation", "upgrade", "http2-settings");
+
+        String line = result.getReceivedExchanges().get(0).getIn().getBody(String.class);
+        assertThat(line).contains("loginId=4711", "bare…", "route=queue-trigger", "attempts=1", "latency=")
+                .doesNotContain(key);
+    }
+
+    @Test
+    void reportsJsonKeyFromQueue() throws Exception {
+        String key = TestSecrets.sessionKey("json");
+        SIMULATOR.addSession(key, 815);
+        NotifyBuilder done = new NotifyBuilder(context).fromRoute("queue-trigger").whenCompleted(1).create();
+
+        queue().sendText("{\"sessionKey\":\"" + key + "\",\"source\":\"chat\"}");
+
+        assertThat(done.matches(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(SIMULATOR.acceptedReportCount(key)).isEqualTo(1);
+        assertThat(SIMULATOR.requestsFor(key).get(0).sessionKey()).isEqualTo(key);
+    }
+
+    @Test
+    void sendsXmlMetacharactersInKeysEscapedNotRaw() throws Exception {
+        String key = "a<b>&c\"d'e]]>f" + TestSecrets.sessionKey("meta").substring(0, 10);
+        SIMULATOR.addSession(key, 99);
+        NotifyBuilder done = new NotifyBuilder(context).fromRoute("queue-trigger").whenCompleted(1).create();
+
+        queue().sendText(key);
+
+        assertThat(done.matches(10, TimeUnit.SECONDS)).isTrue();
+        ReceivedRequest request = SIMULATOR.requestsFor(key).get(0);
+        assertThat(request.accepted()).isTrue();
+        assertThat(request.body()).doesNotContain("<b>").doesNotContain("]]>f").contains("&lt;b>");
+    }
+
+    @Test
+    void usesOneCxfEndpointForAllMessages() throws Exception {
+        int before = SIMULATOR.requestCount();
+        NotifyBuilder done = new NotifyBuilder(context).fromRoute("queue-trigger").whenCompleted(20).create();
+        for (int i = 0; i < 20; i++) {
+            String key = TestSecrets.sessionKey("many");
+            SIMULATOR.addSession(key, 1000 + i);
+            queue().sendText(key);
+        }
+
+        assertThat(done.matches(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(SIMULATOR.requestCount() - before).isEqualTo(20);
+        assertThat(context.getEndpoints()).filteredOn(CxfEndpoint.class::isInstance).hasSize(1);
+    }
+
+    private static final String QueueClient_INPUT = dev.sessionreporter.support.QueueClient.INPUT_QUEUE;
+}

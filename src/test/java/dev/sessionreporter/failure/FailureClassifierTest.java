@@ -1,0 +1,336 @@
+package dev.sessionreporter.failure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sessionreporter.failure.FailureClassifier.Classification;
+import java.net.ConnectException;
+import java.net.MalformedURLException;
+import java.net.NoRouteToHostException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.URL;
+import java.net.UnknownHostException;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpTimeoutException;
+import javax.xml.namespace.QName;
+import javax.xml.stream.XMLStreamException;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.RuntimeCamelException;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
+import org.apache.cxf.binding.soap.SoapFault;
+import org.apache.cxf.interceptor.Fault;
+import org.apache.cxf.transport.http.HTTPException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class FailureClassifierTest {
+
+    private static final QName SOAP11_SERVER = new QName("http://schemas.xmlsoap.org/soap/envelope/", "Server");
+
+    private static CamelContext camel;
+
+    private final FailureClassifier classifier = new FailureClassifier();
+
+    @BeforeAll
+    static void createCamelContext() {
+        camel = new DefaultCamelContext();
+    }
+
+    @AfterAll
+    static void closeCamelContext() throws Exception {
+        camel.close();
+    }
+
+    // ---------------------------------------------------------------- ReportFailedException
+
+    @ParameterizedTest
+    @EnumSource(FailureReason.class)
+    void keepsReasonOfReportFailedExceptionAndNeverRetriesIt(FailureReason reason) {
+        Classification c = classifier.classify(new ReportFailedException(reason, "safe detail"));
+
+        assertThat(c.reason()).isEqualTo(reason);
+        assertThat(c.transientFailure()).isFalse();
+        assertThat(c.detail()).isEqualTo("safe detail");
+    }
+
+    @Test
+    void keepsReasonOfReportFailedExceptionWrappedByCamel() {
+        ReportFailedException cause = new ReportFailedException(FailureReason.SESSION_NOT_FOUND, "Response=0");
+
+        Classification c = classifier.classify(new RuntimeCamelException(cause));
+
+        assertThat(c.reason()).isEqualTo(FailureReason.SESSION_NOT_FOUND);
+        assertThat(c.transientFailure()).isFalse();
+        assertThat(c.detail()).isEqualTo("Response=0");
+    }
+
+    // ---------------------------------------------------------------- HTTP status
+
+    @ParameterizedTest
+    @ValueSource(ints = {502, 503, 504})
+    void classifiesGatewayAndUnavailableStatusesAsTransientHttpError(int status) {
+        Classification c = classifier.classify(http(status, "Bad Gateway or so"));
+
+        assertThat(c.reason()).isEqualTo(FailureReason.HTTP_ERROR);
+        assertThat(c.transientFailure()).isTrue();
+        assertThat(c.detail()).startsWith("HTTP " + status);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {502, 503, 504})
+    void classifiesTransientHttpStatusWrappedInCxfFault(int status) {
+        Classification c = classifier.classify(new Fault(http(status, "Service Unavailable")));
+
+        assertThat(c.reason()).isEqualTo(FailureReason.HTTP_ERROR);
+        assertThat(c.transientFailure()).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {400, 401, 403, 404, 405, 415, 500, 501})
+    void classifiesOtherStatusesAsPermanentHttpError(int status) {
+        Classification c = classifier.classify(http(status, "Whatever"));
+
+        assertThat(c.reason()).isEqualTo(FailureReason.HTTP_ERROR);
+        assertThat(c.transientFailure()).isFalse();
+        assertThat(c.detail()).isEqualTo("HTTP " + status + " Whatever");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {404, 500})
+    void classifiesPermanentHttpStatusWrappedInCxfFault(int status) {
+        Classification c = classifier.classify(new Fault(http(status, "Not Found")));
+
+        assertThat(c.reason()).isEqualTo(FailureReason.HTTP_ERROR);
+        assertThat(c.transientFailure()).isFalse();
+        assertThat(c.detail()).isEqualTo("HTTP " + status + " Not Found");
+    }
+
+    @Test
+    void describesHttpErrorWithoutResponseMessage() {
+        assertThat(classifier.classify(http(503, null)).detail()).isEqualTo("HTTP 503");
+    }
+
+    // ---------------------------------------------------------------- connection problems and timeouts
+
+    @Test
+    void classifiesConnectExceptionWrappedInFaultAsTransientUnreachable() {
+        Classification c = classifier.classify(new Fault(new ConnectException("Connection refused")));
+
+        assertThat(c.reason()).isEqualTo(FailureReason.UNREACHABLE);
+        assertThat(c.transientFailure()).isTrue();
+        assertThat(c.detail()).contains("ConnectException").contains("Connection refused");
+    }
+
+    @Test
+    void classifiesOtherSocketProblemsAsTransientUnreachable() {
+        assertThat(classifier.classify(new Fault(new SocketException("Connection reset"))))
+                .extracting(Classification::reason, Classification::transientFailure)
+                .containsExactly(FailureReason.UNREACHABLE, true);
+        assertThat(classifier.classify(new UnknownHostException("sod.superoffice.invalid")))
+                .extracting(Classification::reason, Classification::transientFailure)
+                .containsExactly(FailureReason.UNREACHABLE, true);
+        assertThat(classifier.classify(new NoRouteToHostException("No route to host")))
+                .extracting(Classification::reason, Classification::transientFailure)
+                .containsExactly(FailureReason.UNREACHABLE, true);
+    }
+
+    @Test
+    void classifiesReadTimeoutAsTransientTimeout() {
+        Classification c = classifier.classify(new SocketTimeoutException("Read timed out"));
+
+        assertThat(c.reason()).isEqualTo(FailureReason.TIMEOUT);
+        assertThat(c.transientFailure()).isTrue();
+    }
+
+    @Test
+    void classifiesReadTimeoutWrappedInFaultAsTransientTimeout() {
+        Classification c = classifier.classify(new Fault(new SocketTimeoutException("Read timed out")));
+
+        assertThat(c.reason()).isEqualTo(FailureReason.TIMEOUT);
+        assertThat(c.transientFailure()).isTrue();
+    }
+
+    @Test
+    void classifiesSocketTimeoutWithoutMessageAsTimeout() {
+        assertThat(classifier.classify(new SocketTimeoutException()).reason()).isEqualTo(FailureReason.TIMEOUT);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"connect timed out", "Connect timed out"})
+    void classifiesConnectTimeoutAsTransientUnreachable(String message) {
+        Classification c = classifier.classify(new Fault(new SocketTimeoutException(message)));
+
+        assertThat(c.reason()).isEqualTo(FailureReason.UNREACHABLE);
+        assertThat(c.transientFailure()).isTrue();
+        assertThat(c.detail()).isEqualTo("connect timed out");
+    }
+
+    @Test
+    void classifiesHttpClientTimeoutAsTransientTimeout() {
+        Classification c = classifier.classify(new HttpTimeoutException("request timed out"));
+
+        assertThat(c.reason()).isEqualTo(FailureReason.TIMEOUT);
+        assertThat(c.transientFailure()).isTrue();
+    }
+
+    @Test
+    void classifiesHttpClientConnectTimeoutAsTransientUnreachable() {
+        Classification c = classifier.classify(new Fault(new HttpConnectTimeoutException("HTTP connect timed out")));
+
+        assertThat(c.reason()).isEqualTo(FailureReason.UNREACHABLE);
+        assertThat(c.transientFailure()).isTrue();
+    }
+
+    // ---------------------------------------------------------------- SOAP and XML
+
+    @Test
+    void classifiesSoapFaultAsPermanentSoapFault() {
+        Classification c = classifier.classify(new SoapFault("The message with Action '' cannot be processed", SOAP11_SERVER));
+
+        assertThat(c.reason()).isEqualTo(FailureReason.SOAP_FAULT);
+        assertThat(c.transientFailure()).isFalse();
+        assertThat(c.detail()).contains("Server").contains("cannot be processed");
+    }
+
+    @Test
+    void classifiesSoapFaultWrappedByCamelAsPermanentSoapFault() {
+        Classification c = classifier.classify(
+                new RuntimeCamelException(new SoapFault("Bad request", SOAP11_SERVER)));
+
+        assertThat(c.reason()).isEqualTo(FailureReason.SOAP_FAULT);
+        assertThat(c.transientFailure()).isFalse();
+    }
+
+    @Test
+    void classifiesXmlStreamExceptionAsPermanentSoapFault() {
+        Classification c = classifier.classify(new XMLStreamException("Unexpected EOF in prolog"));
+
+        assertThat(c.reason()).isEqualTo(FailureReason.SOAP_FAULT);
+        assertThat(c.transientFailure()).isFalse();
+        assertThat(c.detail()).contains("Unexpected EOF in prolog");
+    }
+
+    @Test
+    void classifiesXmlStreamExceptionWrappedInFaultAsPermanentSoapFault() {
+        Classification c = classifier.classify(new Fault(new XMLStreamException("Unexpected character '<'")));
+
+        assertThat(c.reason()).isEqualTo(FailureReason.SOAP_FAULT);
+        assertThat(c.transientFailure()).isFalse();
+        assertThat(c.detail()).contains("Unexpected character");
+    }
+
+    // ---------------------------------------------------------------- anything else
+
+    @Test
+    void classifiesIllegalStateExceptionAsPermanentUnexpectedError() {
+        Classification c = classifier.classify(new IllegalStateException("boom"));
+
+        assertThat(c.reason()).isEqualTo(FailureReason.UNEXPECTED_ERROR);
+        assertThat(c.transientFailure()).isFalse();
+        assertThat(c.detail()).contains("java.lang.IllegalStateException").contains("boom");
+    }
+
+    @Test
+    void describesUnexpectedErrorWithRootCauseMessage() {
+        Classification c = classifier.classify(
+                new RuntimeCamelException("outer", new IllegalArgumentException("root cause")));
+
+        assertThat(c.reason()).isEqualTo(FailureReason.UNEXPECTED_ERROR);
+        assertThat(c.detail()).contains("root cause");
+    }
+
+    @Test
+    void describesUnexpectedErrorWithoutMessageByItsType() {
+        Classification c = classifier.classify(new NullPointerException());
+
+        assertThat(c.reason()).isEqualTo(FailureReason.UNEXPECTED_ERROR);
+        assertThat(c.transientFailure()).isFalse();
+        assertThat(c.detail()).contains("NullPointerException");
+    }
+
+    // ---------------------------------------------------------------- isTransient(Exchange)
+
+    @Test
+    void exchangeWithConnectFailureIsTransient() {
+        Exchange exchange = exchange();
+        exchange.setException(new Fault(new ConnectException("Connection refused")));
+
+        assertThat(classifier.isTransient(exchange)).isTrue();
+    }
+
+    @Test
+    void exchangeWithServiceUnavailableIsTransient() {
+        Exchange exchange = exchange();
+        exchange.setException(new Fault(http(503, "Service Unavailable")));
+
+        assertThat(classifier.isTransient(exchange)).isTrue();
+    }
+
+    @Test
+    void exchangeWithNotFoundIsNotTransient() {
+        Exchange exchange = exchange();
+        exchange.setException(http(404, "Not Found"));
+
+        assertThat(classifier.isTransient(exchange)).isFalse();
+    }
+
+    @Test
+    void exchangeWithReportFailedExceptionIsNotTransient() {
+        Exchange exchange = exchange();
+        exchange.setException(new ReportFailedException(FailureReason.TIMEOUT, "already classified"));
+
+        assertThat(classifier.isTransient(exchange)).isFalse();
+    }
+
+    @Test
+    void exchangeWithIllegalStateExceptionIsNotTransient() {
+        Exchange exchange = exchange();
+        exchange.setException(new IllegalStateException("boom"));
+
+        assertThat(classifier.isTransient(exchange)).isFalse();
+    }
+
+    @Test
+    void exchangeWithoutExceptionIsNotTransient() {
+        assertThat(classifier.isTransient(exchange())).isFalse();
+    }
+
+    @Test
+    void exchangeWithCaughtTransientExceptionPropertyIsTransient() {
+        Exchange exchange = exchange();
+        exchange.setProperty(Exchange.EXCEPTION_CAUGHT, new SocketTimeoutException("Read timed out"));
+
+        assertThat(classifier.isTransient(exchange)).isTrue();
+    }
+
+    @Test
+    void exchangeExceptionTakesPrecedenceOverCaughtExceptionProperty() {
+        Exchange exchange = exchange();
+        exchange.setProperty(Exchange.EXCEPTION_CAUGHT, new SocketTimeoutException("Read timed out"));
+        exchange.setException(new IllegalStateException("boom"));
+
+        assertThat(classifier.isTransient(exchange)).isFalse();
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static Exchange exchange() {
+        return new DefaultExchange(camel);
+    }
+
+    private static HTTPException http(int status, String message) {
+        try {
+            URL url = URI.create("https://online.superoffice.com/Cust12345/Remote/Services88/CustomerService.svc").toURL();
+            return new HTTPException(status, message, url);
+        } catch (MalformedURLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
