@@ -7,14 +7,18 @@ import dev.sessionreporter.jar.DevProfileSettings;
 import dev.sessionreporter.jar.JarProcess;
 import dev.sessionreporter.jar.JarProcesses;
 import dev.sessionreporter.support.FreePort;
-import dev.sessionreporter.support.QueueClient;
 import dev.sessionreporter.support.TestSecrets;
+import jakarta.jms.Connection;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,6 +36,9 @@ class PackagedJarIT {
     private static final Duration START_AND_REPORT = Duration.ofSeconds(60);
     private static final Duration STOP = Duration.ofSeconds(30);
     private static final Duration REFUSE_TO_START = Duration.ofSeconds(60);
+    private static final String INPUT_QUEUE = "superoffice.session-active";
+
+    private static DevProfileSettings dev;
 
     @RegisterExtension
     final JarProcesses jars = new JarProcesses(JAR, PROJECT_ROOT);
@@ -43,6 +50,11 @@ class PackagedJarIT {
     static void jarIsBuilt() {
         assertThat(JAR).as("the packaged jar (mvn package)").isRegularFile();
         assertThat(PROJECT_ROOT.resolve("application.properties")).as("run from the project root").isRegularFile();
+        dev = DevProfileSettings.readFrom(JAR);
+        // Load the shared test helpers now: a parallel build that recompiles target/test-classes cannot pull them
+        // away in the middle of a test.
+        FreePort.find();
+        assertThat(TestSecrets.APPLICATION_TOKEN).isNotBlank();
     }
 
     @AfterEach
@@ -52,7 +64,6 @@ class PackagedJarIT {
 
     @Test
     void startsInDevProfileAndReportsThroughTheSimulator() throws Exception {
-        DevProfileSettings dev = DevProfileSettings.readFrom(JAR);
         int simulatorPort = FreePort.find();
         int brokerPort = freePortOtherThan(simulatorPort);
         JarProcess reporter = jars.start("dev", Map.of(
@@ -74,9 +85,7 @@ class PackagedJarIT {
 
         // Another process puts a key on the queue through the embedded broker's TCP acceptor (BROKER_EMBEDDED_PORT).
         String queuedKey = dev.sessionKeyOf(1002);
-        try (QueueClient otherProcess = new QueueClient(brokerPort)) {
-            otherProcess.sendText(queuedKey);
-        }
+        sendOverTcp(brokerPort, queuedKey);
         awaitLine(reporter, "Session \\S+ reported active: loginId=1002, .*route=queue-trigger");
         assertThat(brokerDataDir.resolve("journal"))
                 .as("the broker journal is in BROKER_EMBEDDED_DATA_DIR")
@@ -138,13 +147,23 @@ class PackagedJarIT {
     /** prod profile, own free ports and data dir (should anything start), no SuperOffice variable unless given. */
     private Map<String, String> prodEnvironment(Map<String, String> superOffice) {
         int simulatorPort = FreePort.find();
-        Map<String, String> environment = new java.util.HashMap<>(Map.of(
+        Map<String, String> environment = new HashMap<>(Map.of(
                 "CAMEL_MAIN_PROFILE", "prod",
                 "SIMULATOR_PORT", Integer.toString(simulatorPort),
                 "BROKER_EMBEDDED_PORT", Integer.toString(freePortOtherThan(simulatorPort)),
                 "BROKER_EMBEDDED_DATA_DIR", brokerDataDir.toString()));
         environment.putAll(superOffice);
         return environment;
+    }
+
+    /** As another process would: an Artemis JMS client over the broker's TCP acceptor on loopback. */
+    private static void sendOverTcp(int brokerPort, String text) throws Exception {
+        try (ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + brokerPort);
+                Connection connection = factory.createConnection();
+                Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                MessageProducer producer = session.createProducer(session.createQueue(INPUT_QUEUE))) {
+            producer.send(session.createTextMessage(text));
+        }
     }
 
     private static void assertExitsByItselfWithFailure(JarProcess reporter) throws InterruptedException {

@@ -42,11 +42,6 @@ public class FailureClassifier {
             return new Classification(FailureReason.HTTP_ERROR, TRANSIENT_HTTP_STATUSES.contains(status),
                     "HTTP " + status + (http.getResponseMessage() == null ? "" : " " + http.getResponseMessage()));
         }
-        SoapFault fault = find(failure, SoapFault.class);
-        if (fault != null) {
-            return new Classification(FailureReason.SOAP_FAULT, false,
-                    "SOAP fault " + fault.getFaultCode().getLocalPart() + ": " + fault.getMessage());
-        }
         HttpConnectTimeoutException connectTimeout = find(failure, HttpConnectTimeoutException.class);
         if (connectTimeout != null) {
             return new Classification(FailureReason.UNREACHABLE, true, "connect timed out");
@@ -65,6 +60,12 @@ public class FailureClassifier {
         if (io != null) {
             return new Classification(FailureReason.UNREACHABLE, true,
                     io.getClass().getSimpleName() + (io.getMessage() == null ? "" : ": " + io.getMessage()));
+        }
+        // After the I/O checks: CXF also wraps a refused connection in a client-side SoapFault.
+        SoapFault fault = find(failure, SoapFault.class);
+        if (fault != null) {
+            return new Classification(FailureReason.SOAP_FAULT, false,
+                    "SOAP fault " + fault.getFaultCode().getLocalPart() + ": " + fault.getMessage());
         }
         XMLStreamException xml = find(failure, XMLStreamException.class);
         if (xml != null || failure instanceof org.apache.cxf.interceptor.Fault) {

@@ -336,7 +336,7 @@ class SessionKeyInputTest {
      */
     private ReportFailedException assertRejected(Object body, String expectedDetail) {
         Throwable thrown = catchThrowable(() -> input.sessionKeyOf(body));
-        assertThat(thrown).isInstanceOf(ReportFailedException.class);
+        assertThat(thrown).as("the body must be rejected, but it was accepted").isInstanceOf(ReportFailedException.class);
         ReportFailedException e = (ReportFailedException) thrown;
         assertThat(e.reason()).isEqualTo(FailureReason.INVALID_INPUT);
         assertThat(e.getMessage()).isNotBlank().contains(expectedDetail);

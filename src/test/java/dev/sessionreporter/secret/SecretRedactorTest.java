@@ -84,7 +84,7 @@ class SecretRedactorTest {
         assertThat(new SecretRedactor(TOKEN, TICKET).redact("Insufficient rights", KEY)).isEqualTo("Insufficient rights");
     }
 
-    @Disabled("bug: SecretRedactor.redact (line 238) replaces secrets in configuration order, so when one secret is a "
+    @Disabled("bug: SecretRedactor.redact (lines 22-23) replaces secrets in configuration order, so when one secret is a "
             + "substring of another and comes first, the longer one is only partly redacted: "
             + "new SecretRedactor(\"abcd1234\", \"7T:abcd1234-rest-of-ticket\").redact(\"7T:abcd1234-rest-of-ticket\", null) "
             + "gives \"7T:***-rest-of-ticket\" instead of \"***\" (longest secret should be replaced first)")

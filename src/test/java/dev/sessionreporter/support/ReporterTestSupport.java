@@ -80,10 +80,12 @@ public abstract class ReporterTestSupport extends CamelMainTestSupport {
         return queueClient;
     }
 
+    /** The per-class context is otherwise only stopped when the JVM ends; its broker and timer must not outlive the class. */
     @AfterAll
-    void closeQueueClient() {
+    void stopReporter() {
         if (queueClient != null) {
             queueClient.close();
         }
+        context.stop();
     }
 }
