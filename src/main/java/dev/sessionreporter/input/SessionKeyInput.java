@@ -1,6 +1,7 @@
 package dev.sessionreporter.input;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sessionreporter.failure.FailureReason;
@@ -23,7 +24,8 @@ public class SessionKeyInput {
     /** Larger bodies are rejected before they are decoded or parsed. */
     static final int MAX_BODY_BYTES = 64 * 1024;
 
-    private final ObjectMapper json = new ObjectMapper();
+    // Trailing tokens ({"sessionKey":"a"}{"sessionKey":"b"}) make the body malformed, not "the first key".
+    private final ObjectMapper json = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     /** Validates the body and stores the key in the exchange property {@link ReporterHeaders#SESSION_KEY_PROPERTY}. */
     public void accept(Exchange exchange) {
@@ -33,7 +35,8 @@ public class SessionKeyInput {
 
     String sessionKeyOf(Object body) {
         String text = textOf(body).strip();
-        String key = text.startsWith("{") ? fromJson(text) : text;
+        // "[" too: a JSON array is malformed input, not a key that happens to start with a bracket
+        String key = text.startsWith("{") || text.startsWith("[") ? fromJson(text) : text;
         validate(key);
         return key;
     }
@@ -73,7 +76,10 @@ public class SessionKeyInput {
             throw invalid("malformed JSON" + (location == null ? ""
                     : " at line " + location.getLineNr() + ", column " + location.getColumnNr()));
         }
-        JsonNode key = node == null ? null : node.get("sessionKey");
+        if (node == null || !node.isObject()) {
+            throw invalid("the JSON body is not an object {\"sessionKey\":\"...\"}");
+        }
+        JsonNode key = node.get("sessionKey");
         if (key == null || !key.isTextual()) {
             throw invalid("the JSON body has no string field \"sessionKey\"");
         }

@@ -45,7 +45,8 @@ public class TimerSessionKeys {
         }
         try {
             List<String> keys = Files.readAllLines(keysFile, StandardCharsets.UTF_8).stream()
-                    .map(String::strip).filter(line -> !line.isEmpty() && !line.startsWith("#")).toList();
+                    .map(line -> line.replace("\uFEFF", "").strip()) // editors may save a byte-order mark
+                    .filter(line -> !line.isEmpty() && !line.startsWith("#")).toList();
             if (lastFileProblem.getAndSet(null) != null) {
                 LOG.info("Session key file {} is readable again ({} keys)", keysFile, keys.size());
             }

@@ -11,7 +11,9 @@ public final class SecretRedactor {
     private final List<String> secrets;
 
     public SecretRedactor(String... secrets) {
-        this.secrets = java.util.Arrays.stream(secrets).filter(Objects::nonNull).filter(s -> s.length() >= 4).toList();
+        // longest first, so a secret that contains a shorter one is replaced whole
+        this.secrets = java.util.Arrays.stream(secrets).filter(Objects::nonNull).filter(s -> s.length() >= 4)
+                .sorted(java.util.Comparator.comparingInt(String::length).reversed()).toList();
     }
 
     public String redact(String text, String sessionKey) {

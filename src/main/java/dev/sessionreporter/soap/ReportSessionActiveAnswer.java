@@ -59,11 +59,12 @@ public class ReportSessionActiveAnswer {
             throw malformed("the answer has no Succeeded header");
         }
         String succeededText = succeeded.getTextContent().strip();
-        if ("false".equals(succeededText)) {
+        // xsd:boolean: true/false or 1/0
+        if ("false".equals(succeededText) || "0".equals(succeededText)) {
             throw new ReportFailedException(FailureReason.SERVER_REJECTED,
                     "Succeeded=false: " + exceptionInfo(header(payload, CustomerServiceContract.EXCEPTION_INFO), sessionKey));
         }
-        if (!"true".equals(succeededText)) {
+        if (!"true".equals(succeededText) && !"1".equals(succeededText)) {
             throw malformed("the Succeeded header is not a boolean");
         }
         List<Element> bodyElements = payload.getBody();

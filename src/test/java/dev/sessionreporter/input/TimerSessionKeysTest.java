@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -157,9 +156,6 @@ class TimerSessionKeysTest {
         assertThat(keys.currentKeys()).containsExactly("a", "c");
     }
 
-    @Disabled("bug: TimerSessionKeys.keysFromFile (lines 47-48) reads the file with Files.readAllLines and "
-            + "String.strip, which keep a leading UTF-8 byte order mark (U+FEFF, e.g. from Windows Notepad), so the "
-            + "first key becomes \"\\uFEFFkey\" and is later rejected as INVALID_INPUT on every tick")
     @Test
     void ignoresUtf8ByteOrderMarkAtStartOfFile() throws IOException {
         Path file = write("keys.txt", "\uFEFFfileKey1\nfileKey2\n");
