@@ -2,6 +2,7 @@ package dev.sessionreporter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sessionreporter.broker.SendSessionKeys;
 import dev.sessionreporter.simulator.ReceivedRequest;
 import dev.sessionreporter.support.ReporterTestSupport;
 import dev.sessionreporter.support.TestSecrets;
@@ -104,6 +105,19 @@ class QueueTriggerTest extends ReporterTestSupport {
         assertThat(done.matches(20, TimeUnit.SECONDS)).isTrue();
         assertThat(SIMULATOR.requestCount() - before).isEqualTo(20);
         assertThat(context.getEndpoints()).filteredOn(CxfEndpoint.class::isInstance).hasSize(1);
+    }
+
+    @Test
+    void acceptsKeysSentByTheSendSessionKeysCommand() throws Exception {
+        String first = TestSecrets.sessionKey("cmd1");
+        String second = TestSecrets.sessionKey("cmd2");
+        SIMULATOR.addSession(first, 1);
+        SIMULATOR.addSession(second, 2);
+
+        SendSessionKeys.send("tcp://127.0.0.1:" + brokerPort, SendSessionKeys.DEFAULT_QUEUE, List.of(first, second));
+
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> SIMULATOR.acceptedReportCount(first) == 1 && SIMULATOR.acceptedReportCount(second) == 1);
     }
 
     private static final String QueueClient_INPUT = dev.sessionreporter.support.QueueClient.INPUT_QUEUE;

@@ -1,0 +1,59 @@
+package dev.sessionreporter.broker;
+
+import jakarta.jms.Connection;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.JMSException;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import java.util.List;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+
+/**
+ * A small command for operators and scripts: puts session keys on the reporter's input queue from another process,
+ * as persistent text messages.
+ * <pre>java -cp target/session-reporter.jar dev.sessionreporter.broker.SendSessionKeys [--broker tcp://127.0.0.1:61616]
+ *     [--queue superoffice.session-active] KEY...</pre>
+ * Keys given as "-" are read from standard input, one per line.
+ */
+public final class SendSessionKeys {
+    public static final String DEFAULT_BROKER = "tcp://127.0.0.1:61616";
+    public static final String DEFAULT_QUEUE = "superoffice.session-active";
+
+    private SendSessionKeys() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String broker = DEFAULT_BROKER;
+        String queue = DEFAULT_QUEUE;
+        List<String> keys = new java.util.ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--broker" -> broker = args[++i];
+                case "--queue" -> queue = args[++i];
+                case "-" -> new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8))
+                        .lines().map(String::strip).filter(line -> !line.isEmpty()).forEach(keys::add);
+                default -> keys.add(args[i]);
+            }
+        }
+        if (keys.isEmpty()) {
+            System.err.println("usage: SendSessionKeys [--broker " + DEFAULT_BROKER + "] [--queue " + DEFAULT_QUEUE + "] KEY... | -");
+            System.exit(2);
+        }
+        send(broker, queue, keys);
+        System.out.println("Sent " + keys.size() + " session key(s) to " + queue + " at " + broker);
+    }
+
+    /** Sends each key as one persistent text message. */
+    public static void send(String brokerUrl, String queue, List<String> keys) throws JMSException {
+        try (ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(brokerUrl);
+                Connection connection = factory.createConnection();
+                Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                MessageProducer producer = session.createProducer(session.createQueue(queue))) {
+            producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+            for (String key : keys) {
+                producer.send(session.createTextMessage(key));
+            }
+        }
+    }
+
+}

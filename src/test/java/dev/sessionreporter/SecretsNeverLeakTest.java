@@ -1,0 +1,129 @@
+package dev.sessionreporter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
+
+import dev.sessionreporter.simulator.SimulatedFailure;
+import dev.sessionreporter.support.CapturedLog;
+import dev.sessionreporter.support.QueueClient;
+import dev.sessionreporter.support.ReporterTestSupport;
+import dev.sessionreporter.support.TestSecrets;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs successes and every kind of failure with recognisable token, ticket and session keys — including a server that
+ * echoes them back in its error text — and searches all log output (from start-up on) and every dead-letter header for
+ * the literal values. Failure messages name the secret, never print it.
+ */
+class SecretsNeverLeakTest extends ReporterTestSupport {
+    // attached before the Camel context exists, so the start-up configuration summary is captured too
+    private static final CapturedLog LOG = CapturedLog.attach();
+
+    private static final String TIMER_KEY = TestSecrets.sessionKey("tmr1");
+    private static final String OK_KEY = TestSecrets.sessionKey("okay");
+    private static final String JSON_KEY = TestSecrets.sessionKey("json");
+    private static final String UNKNOWN_KEY = TestSecrets.sessionKey("unkn");
+    private static final String REJECTED_KEY = TestSecrets.sessionKey("rjct");
+    private static final String FAULT_KEY = TestSecrets.sessionKey("falt");
+    private static final String BUSY_KEY = TestSecrets.sessionKey("busy");
+    private static final String SLOW_KEY = TestSecrets.sessionKey("slow");
+    private static final String BAD_KEY = TestSecrets.sessionKey("badk");
+
+    @Override
+    protected Properties extraProperties() {
+        SIMULATOR.addSession(TIMER_KEY, 1);
+        Properties properties = new Properties();
+        properties.setProperty("reporter.timer.enabled", "true");
+        properties.setProperty("reporter.timer.period", "1s");
+        properties.setProperty("reporter.timer.session-keys", TIMER_KEY);
+        properties.setProperty("superoffice.receive-timeout", "300");
+        return properties;
+    }
+
+    @Test
+    void noSecretInLogsOrDeadLetterHeaders() throws Exception {
+        for (String key : List.of(OK_KEY, JSON_KEY, REJECTED_KEY, FAULT_KEY, BUSY_KEY, SLOW_KEY)) {
+            SIMULATOR.addSession(key, 42);
+        }
+        String echo = "ticket " + TestSecrets.TICKET + " token " + TestSecrets.APPLICATION_TOKEN + " session ";
+        SIMULATOR.failFor(REJECTED_KEY, SimulatedFailure.serverException("SoCredentialsException", echo + REJECTED_KEY));
+        SIMULATOR.failFor(FAULT_KEY, SimulatedFailure.soapFault(echo + FAULT_KEY));
+        SIMULATOR.failFor(BUSY_KEY, SimulatedFailure.httpStatus(503));
+        SIMULATOR.failFor(SLOW_KEY, SimulatedFailure.delay(Duration.ofSeconds(1)));
+
+        queue().sendText(OK_KEY);
+        queue().sendText("{\"sessionKey\":\"" + JSON_KEY + "\"}");
+        queue().sendText(UNKNOWN_KEY);
+        queue().sendText(REJECTED_KEY);
+        queue().sendText(FAULT_KEY);
+        queue().sendText(BUSY_KEY);
+        queue().sendText(SLOW_KEY);
+        queue().sendText(BAD_KEY + " with a space");
+
+        List<Message> deadLetters = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            Message message = queue().receive(QueueClient.DEAD_LETTER_QUEUE, 200);
+            if (message != null) {
+                deadLetters.add(message);
+            }
+            return deadLetters.size() == 6;
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> SIMULATOR.acceptedReportCount(OK_KEY) == 1
+                && SIMULATOR.acceptedReportCount(JSON_KEY) == 1 && SIMULATOR.acceptedReportCount(TIMER_KEY) >= 1);
+
+        Map<String, String> secrets = Map.of(
+                "the application token", TestSecrets.APPLICATION_TOKEN,
+                "the ticket", TestSecrets.TICKET,
+                "the timer session key", TIMER_KEY,
+                "a reported session key", OK_KEY,
+                "a JSON session key", JSON_KEY,
+                "an unknown session key", UNKNOWN_KEY,
+                "a rejected session key", REJECTED_KEY,
+                "a faulted session key", FAULT_KEY,
+                "a retried session key", BUSY_KEY,
+                "a timed-out session key", SLOW_KEY);
+        String log = LOG.text();
+        // the log was captured and shows the masked forms
+        assertThat(log).contains("okay…", "rjct… dead-lettered", "reason=SERVER_REJECTED", "reason=TIMEOUT", "tmr1…");
+        secrets.forEach((name, value) -> {
+            if (log.contains(value)) {
+                fail("The log contains " + name + " in: " + lineContaining(log, value, value));
+            }
+        });
+        for (Message deadLetter : deadLetters) {
+            for (String property : Collections.list((java.util.Enumeration<String>) deadLetter.getPropertyNames())) {
+                String value = String.valueOf(deadLetter.getObjectProperty(property));
+                secrets.forEach((name, secret) -> {
+                    if (property.startsWith("SessionReporter") && value.contains(secret)) {
+                        fail("Dead-letter header " + property + " contains " + name);
+                    }
+                });
+            }
+        }
+        assertThat(deadLetters).extracting(message -> reason(message))
+                .containsExactlyInAnyOrder("SESSION_NOT_FOUND", "SERVER_REJECTED", "SOAP_FAULT", "HTTP_ERROR", "TIMEOUT",
+                        "INVALID_INPUT");
+    }
+
+    private static String reason(Message message) {
+        try {
+            return message.getStringProperty("SessionReporterFailureReason");
+        } catch (JMSException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The offending log line with the secret replaced, so the failure message does not leak it either. */
+    private static String lineContaining(String log, String value, String secret) {
+        return log.lines().filter(line -> line.contains(value)).findFirst().orElse("").replace(secret, "<SECRET>");
+    }
+}
