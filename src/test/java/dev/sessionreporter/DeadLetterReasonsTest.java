@@ -120,63 +120,38 @@ class DeadLetterReasonsTest extends ReporterTestSupport {
         assertThat(SIMULATOR.requestsFor(key)).hasSize(1);
     }
 
-    @Test
-    void deadLettersSucceededFalseAsServerRejectedWithExceptionInfo() throws JMSException {
-        String key = TestSecrets.sessionKey("rjct");
-        SIMULATOR.addSession(key, 5);
-        SIMULATOR.failFor(key, SimulatedFailure.serverException("SoAccessDeniedException", "No rights to do this"));
+    static Stream<Arguments> serverFailures() {
+        return Stream.of(
+                Arguments.of(SimulatedFailure.serverException("SoAccessDeniedException", "No rights to do this"),
+                        "SERVER_REJECTED", "SoAccessDeniedException: No rights to do this", 1),
+                Arguments.of(SimulatedFailure.soapFault("Object reference not set to an instance of an object"),
+                        "SOAP_FAULT", "Object reference not set", 1),
+                Arguments.of(SimulatedFailure.httpStatus(404), "HTTP_ERROR", "HTTP 404", 1),
+                Arguments.of(SimulatedFailure.httpStatus(500), "HTTP_ERROR", "HTTP 500", 1),
+                Arguments.of(SimulatedFailure.httpStatus(503), "HTTP_ERROR", "HTTP 503", 3),
+                Arguments.of(SimulatedFailure.httpStatus(502), "HTTP_ERROR", "HTTP 502", 3),
+                Arguments.of(SimulatedFailure.httpStatus(504), "HTTP_ERROR", "HTTP 504", 3),
+                Arguments.of(SimulatedFailure.delay(Duration.ofSeconds(2)), "TIMEOUT", "receive timeout", 3),
+                Arguments.of(SimulatedFailure.dropConnection(), "UNREACHABLE", "", 3));
+    }
+
+    /** Permanent failures are called once; transient ones 1 + maximum-redeliveries (2) times, then dead-lettered. */
+    @ParameterizedTest(name = "{0} -> {1} after {3} call(s)")
+    @MethodSource("serverFailures")
+    void deadLettersServerFailureWithReasonAfterExpectedCalls(SimulatedFailure failure, String reason, String detail,
+            int calls) throws JMSException {
+        String key = TestSecrets.sessionKey("fail");
+        SIMULATOR.addSession(key, 6);
+        SIMULATOR.failFor(key, failure);
         String json = "{\"sessionKey\":\"" + key + "\"}";
 
         queue().sendText(json);
 
         Message deadLetter = nextDeadLetter();
         assertThat(((TextMessage) deadLetter).getText()).as("original JSON body").isEqualTo(json);
-        assertReason(deadLetter, "SERVER_REJECTED", 1);
-        assertThat(deadLetter.getStringProperty(ReporterHeaders.FAILURE_DETAIL))
-                .contains("SoAccessDeniedException", "No rights to do this");
-        assertThat(SIMULATOR.requestsFor(key)).hasSize(1);
-    }
-
-    @Test
-    void deadLettersSoapFaultWithoutRetry() throws JMSException {
-        String key = TestSecrets.sessionKey("flt1");
-        SIMULATOR.addSession(key, 6);
-        SIMULATOR.failFor(key, SimulatedFailure.soapFault("Object reference not set to an instance of an object"));
-
-        queue().sendText(key);
-
-        Message deadLetter = nextDeadLetter();
-        assertReason(deadLetter, "SOAP_FAULT", 1);
-        assertThat(deadLetter.getStringProperty(ReporterHeaders.FAILURE_DETAIL)).contains("Object reference not set");
-        assertThat(SIMULATOR.requestsFor(key)).hasSize(1);
-    }
-
-    @Test
-    void deadLettersHttp404WithoutRetry() throws JMSException {
-        String key = TestSecrets.sessionKey("h404");
-        SIMULATOR.addSession(key, 7);
-        SIMULATOR.failFor(key, SimulatedFailure.httpStatus(404));
-
-        queue().sendText(key);
-
-        Message deadLetter = nextDeadLetter();
-        assertReason(deadLetter, "HTTP_ERROR", 1);
-        assertThat(deadLetter.getStringProperty(ReporterHeaders.FAILURE_DETAIL)).contains("404");
-        assertThat(SIMULATOR.requestsFor(key)).hasSize(1);
-    }
-
-    @Test
-    void retriesHttp503ThenDeadLetters() throws JMSException {
-        String key = TestSecrets.sessionKey("h503");
-        SIMULATOR.addSession(key, 8);
-        SIMULATOR.failFor(key, SimulatedFailure.httpStatus(503));
-
-        queue().sendText(key);
-
-        Message deadLetter = nextDeadLetter();
-        assertReason(deadLetter, "HTTP_ERROR", 3);
-        assertThat(deadLetter.getStringProperty(ReporterHeaders.FAILURE_DETAIL)).contains("503");
-        assertThat(SIMULATOR.requestsFor(key)).hasSize(3);
+        assertReason(deadLetter, reason, calls);
+        assertThat(deadLetter.getStringProperty(ReporterHeaders.FAILURE_DETAIL)).contains(detail);
+        assertThat(SIMULATOR.requestsFor(key)).hasSize(calls);
     }
 
     @Test
@@ -191,19 +166,6 @@ class DeadLetterReasonsTest extends ReporterTestSupport {
                 .until(() -> SIMULATOR.acceptedReportCount(key) == 1);
         assertThat(SIMULATOR.requestsFor(key)).hasSize(3);
         assertThat(queue().receive(QueueClient.DEAD_LETTER_QUEUE, 500)).isNull();
-    }
-
-    @Test
-    void retriesTimeoutThenDeadLetters() throws JMSException {
-        String key = TestSecrets.sessionKey("slow");
-        SIMULATOR.addSession(key, 10);
-        SIMULATOR.failFor(key, SimulatedFailure.delay(Duration.ofSeconds(2)));
-
-        queue().sendText(key);
-
-        Message deadLetter = nextDeadLetter();
-        assertReason(deadLetter, "TIMEOUT", 3);
-        assertThat(SIMULATOR.requestsFor(key)).hasSize(3);
     }
 
     private Message nextDeadLetter() {

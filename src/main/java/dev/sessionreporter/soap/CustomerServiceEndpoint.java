@@ -54,6 +54,9 @@ public final class CustomerServiceEndpoint {
             policy.setVersion("1.1");
             policy.setAllowChunking(false);
             ((HTTPConduit) client.getConduit()).setClient(policy);
+            NonSoapErrorStatusInterceptor errorStatus = new NonSoapErrorStatusInterceptor();
+            client.getInInterceptors().add(errorStatus);
+            client.getInFaultInterceptors().add(errorStatus);
         }
 
         @Override

@@ -1,0 +1,46 @@
+package dev.sessionreporter.soap;
+
+import java.net.MalformedURLException;
+import java.net.URI;
+import java.net.URL;
+import java.util.Locale;
+import org.apache.cxf.interceptor.Fault;
+import org.apache.cxf.message.Message;
+import org.apache.cxf.phase.AbstractPhaseInterceptor;
+import org.apache.cxf.phase.Phase;
+import org.apache.cxf.transport.http.HTTPException;
+
+/**
+ * CXF reads every HTTP 500 answer as a SOAP fault; a proxy's or IIS's HTML error page then surfaces as "unexpected
+ * text/html content", losing the status. This interceptor turns an error status whose body is not XML into an
+ * {@link HTTPException} carrying the status, so it is classified as an HTTP error like any other.
+ */
+final class NonSoapErrorStatusInterceptor extends AbstractPhaseInterceptor<Message> {
+
+    NonSoapErrorStatusInterceptor() {
+        super(Phase.RECEIVE);
+    }
+
+    @Override
+    public void handleMessage(Message message) {
+        Object status = message.get(Message.RESPONSE_CODE);
+        if (!(status instanceof Integer code) || code < 400) {
+            return;
+        }
+        String contentType = String.valueOf(message.get(Message.CONTENT_TYPE)).toLowerCase(Locale.ROOT);
+        if (!contentType.contains("xml")) {
+            throw new Fault(new HTTPException(code, "non-SOAP answer (" + contentType + ")", address(message)));
+        }
+    }
+
+    private static URL address(Message message) {
+        Object address = message.getExchange() == null ? null
+                : message.getExchange().getOutMessage() == null ? null
+                : message.getExchange().getOutMessage().get(Message.ENDPOINT_ADDRESS);
+        try {
+            return address == null ? null : URI.create(address.toString()).toURL();
+        } catch (MalformedURLException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+}
