@@ -1,6 +1,8 @@
 package dev.sessionreporter;
 
 import dev.sessionreporter.auth.SuperOfficeCredentials;
+import dev.sessionreporter.breaker.QueueConsumptionGate;
+import dev.sessionreporter.breaker.SuperOfficeCircuitBreaker;
 import dev.sessionreporter.broker.BrokerConnectionFactory;
 import dev.sessionreporter.broker.EmbeddedBroker;
 import dev.sessionreporter.failure.DeadLetterHeaders;
@@ -13,7 +15,9 @@ import dev.sessionreporter.soap.CallAttempts;
 import dev.sessionreporter.soap.CustomerServiceEndpoint;
 import dev.sessionreporter.soap.ReportSessionActiveAnswer;
 import dev.sessionreporter.soap.ReportSessionActiveRequest;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -65,6 +69,17 @@ public class SessionReporterConfiguration implements CamelConfiguration {
     @PropertyInject("reporter.timer.session-keys-file")
     String timerSessionKeysFile;
 
+    @PropertyInject("reporter.circuit-breaker.enabled")
+    boolean circuitBreakerEnabled;
+    @PropertyInject("reporter.circuit-breaker.failure-rate-threshold")
+    float circuitBreakerFailureRate;
+    @PropertyInject("reporter.circuit-breaker.minimum-number-of-calls")
+    int circuitBreakerMinimumCalls;
+    @PropertyInject("reporter.circuit-breaker.sliding-window-size")
+    int circuitBreakerWindow;
+    @PropertyInject("reporter.circuit-breaker.wait-in-open-state")
+    String circuitBreakerWait;
+
     @PropertyInject("broker.url")
     String brokerUrl;
     @PropertyInject("broker.username")
@@ -87,7 +102,9 @@ public class SessionReporterConfiguration implements CamelConfiguration {
     @PropertyInject("simulator.sessions")
     String simulatorSessions;
 
+    private final FailureClassifier failureClassifier = new FailureClassifier();
     private EmbeddedBroker embeddedBroker;
+    private CircuitBreaker circuitBreaker;
 
     @BindToRegistry("sessionKeyInput")
     public SessionKeyInput sessionKeyInput() {
@@ -117,12 +134,23 @@ public class SessionReporterConfiguration implements CamelConfiguration {
 
     @BindToRegistry("failureClassifier")
     public FailureClassifier failureClassifier() {
-        return new FailureClassifier();
+        return failureClassifier;
     }
 
     @BindToRegistry("deadLetterHeaders")
     public DeadLetterHeaders deadLetterHeaders() {
-        return new DeadLetterHeaders(new FailureClassifier(), secretRedactor());
+        return new DeadLetterHeaders(failureClassifier, secretRedactor());
+    }
+
+    @BindToRegistry("superOfficeCircuitBreaker")
+    public CircuitBreaker superOfficeCircuitBreaker() {
+        if (circuitBreaker == null) {
+            circuitBreaker = SuperOfficeCircuitBreaker.create(circuitBreakerEnabled, circuitBreakerFailureRate,
+                    circuitBreakerMinimumCalls, circuitBreakerWindow,
+                    Duration.ofMillis(Settings.millis("reporter.circuit-breaker.wait-in-open-state", circuitBreakerWait)),
+                    failureClassifier);
+        }
+        return circuitBreaker;
     }
 
     /** The one cxf endpoint all routes share: created once, so CXF builds its client and conduit once. */
@@ -153,6 +181,8 @@ public class SessionReporterConfiguration implements CamelConfiguration {
         Settings.require("superoffice.application-token", applicationToken);
         Settings.require("superoffice.ticket", ticket);
         Settings.requireHttpUrl("superoffice.url", superOfficeUrl);
+        camelContext.addService(new QueueConsumptionGate(camelContext, superOfficeCircuitBreaker(), "queue-trigger",
+                "direct:call-customer-service"), true, false);
         if (embeddedBroker != null) {
             // Camel starts it now and stops it after the routes and the JMS component.
             camelContext.addService(embeddedBroker, true, true);

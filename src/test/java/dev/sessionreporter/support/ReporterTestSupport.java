@@ -47,6 +47,8 @@ public abstract class ReporterTestSupport extends CamelMainTestSupport {
         properties.setProperty("reporter.retry.maximum-redeliveries", "2");
         properties.setProperty("reporter.retry.redelivery-delay", "20");
         properties.setProperty("reporter.retry.maximum-redelivery-delay", "100");
+        // most tests provoke failures on purpose; CircuitBreakerTest turns the breaker on
+        properties.setProperty("reporter.circuit-breaker.enabled", "false");
         properties.putAll(extraProperties());
         return properties;
     }

@@ -1,0 +1,107 @@
+package dev.sessionreporter.breaker;
+
+import dev.sessionreporter.failure.ReporterHeaders;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.event.CircuitBreakerOnStateTransitionEvent;
+import java.util.concurrent.ExecutorService;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.ServiceStatus;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows the circuit breaker's state so that a SuperOffice outage does not burn queue messages: when the circuit
+ * opens, the queue consumer is suspended (messages stay on the queue); when it turns half-open, one probe report is
+ * sent; when the probe succeeds and the circuit closes, the consumer resumes.
+ */
+public class QueueConsumptionGate extends ServiceSupport {
+    /** A key no session has: the server answers Response=0, which proves it is up without touching a real session. */
+    static final String PROBE_SESSION_KEY = "session-reporter-circuit-breaker-probe";
+    private static final Logger LOG = LoggerFactory.getLogger(QueueConsumptionGate.class);
+
+    private final CamelContext camelContext;
+    private final CircuitBreaker circuitBreaker;
+    private final String queueRouteId;
+    private final String probeEndpoint;
+    private ExecutorService executor;
+    private ProducerTemplate probes;
+
+    public QueueConsumptionGate(CamelContext camelContext, CircuitBreaker circuitBreaker, String queueRouteId,
+            String probeEndpoint) {
+        this.camelContext = camelContext;
+        this.circuitBreaker = circuitBreaker;
+        this.queueRouteId = queueRouteId;
+        this.probeEndpoint = probeEndpoint;
+    }
+
+    @Override
+    protected void doStart() {
+        // Route control must not run on the consumer thread that tripped the breaker: it would wait for itself.
+        executor = camelContext.getExecutorServiceManager().newSingleThreadExecutor(this, "CircuitBreakerGate");
+        probes = camelContext.createProducerTemplate();
+        circuitBreaker.getEventPublisher().onStateTransition(this::onTransition);
+    }
+
+    @Override
+    protected void doStop() {
+        if (executor != null) {
+            camelContext.getExecutorServiceManager().shutdownNow(executor);
+        }
+        if (probes != null) {
+            probes.stop();
+        }
+    }
+
+    private void onTransition(CircuitBreakerOnStateTransitionEvent event) {
+        switch (event.getStateTransition().getToState()) {
+            case OPEN, FORCED_OPEN -> {
+                var metrics = circuitBreaker.getMetrics();
+                LOG.warn("SuperOffice keeps failing ({}% of the last {} calls): circuit breaker OPEN, queue consumption "
+                        + "paused for {} s; queued session keys stay on the queue, timer reports are skipped",
+                        Math.round(metrics.getFailureRate()), metrics.getNumberOfBufferedCalls(),
+                        circuitBreaker.getCircuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1) / 1000);
+                executor.execute(this::suspendQueue);
+            }
+            case HALF_OPEN -> {
+                LOG.info("Circuit breaker HALF_OPEN: probing SuperOffice");
+                executor.execute(this::probe);
+            }
+            case CLOSED -> {
+                LOG.info("Circuit breaker CLOSED: SuperOffice answers again, queue consumption resumed");
+                executor.execute(this::resumeQueue);
+            }
+            default -> LOG.debug("Circuit breaker {}", event.getStateTransition());
+        }
+    }
+
+    private void suspendQueue() {
+        try {
+            if (camelContext.getRouteController().getRouteStatus(queueRouteId) == ServiceStatus.Started) {
+                camelContext.getRouteController().suspendRoute(queueRouteId);
+            }
+        } catch (Exception e) {
+            LOG.warn("Could not pause route {}: {}", queueRouteId, e.getMessage());
+        }
+    }
+
+    private void resumeQueue() {
+        try {
+            if (camelContext.getRouteController().getRouteStatus(queueRouteId) == ServiceStatus.Suspended) {
+                camelContext.getRouteController().resumeRoute(queueRouteId);
+            }
+        } catch (Exception e) {
+            LOG.warn("Could not resume route {}: {}", queueRouteId, e.getMessage());
+        }
+    }
+
+    private void probe() {
+        var result = probes.request(probeEndpoint,
+                exchange -> exchange.setProperty(ReporterHeaders.SESSION_KEY_PROPERTY, PROBE_SESSION_KEY));
+        // success or failure is recorded by the circuit breaker itself; a failed probe re-opens it
+        if (result.getException() != null) {
+            LOG.debug("Circuit breaker probe failed: {}", result.getException().getClass().getSimpleName());
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package dev.sessionreporter.breaker;
+
+import dev.sessionreporter.failure.FailureClassifier;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import java.time.Duration;
+
+/**
+ * The one resilience4j circuit breaker around the SOAP call (routes/report-session.camel.yaml, circuitBreaker EIP).
+ * Only transient failures — SuperOffice unreachable, timing out or answering 502/503/504 — count against it: an
+ * answer such as "session not found" or a SOAP fault shows the server is up.
+ */
+public final class SuperOfficeCircuitBreaker {
+    public static final String NAME = "superoffice";
+
+    private SuperOfficeCircuitBreaker() {
+    }
+
+    public static CircuitBreaker create(boolean enabled, float failureRateThreshold, int minimumNumberOfCalls,
+            int slidingWindowSize, Duration waitInOpenState, FailureClassifier classifier) {
+        CircuitBreakerConfig config = CircuitBreakerConfig.custom()
+                .failureRateThreshold(failureRateThreshold)
+                .minimumNumberOfCalls(minimumNumberOfCalls)
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(Math.max(slidingWindowSize, minimumNumberOfCalls))
+                .waitDurationInOpenState(waitInOpenState)
+                // OPEN -> HALF_OPEN by itself: while open the queue consumer is paused, so no call would trigger it
+                .automaticTransitionFromOpenToHalfOpenEnabled(true)
+                .permittedNumberOfCallsInHalfOpenState(1)
+                .recordException(failure -> classifier.classify(failure).transientFailure())
+                .build();
+        CircuitBreaker circuitBreaker = CircuitBreaker.of(NAME, config);
+        if (!enabled) {
+            circuitBreaker.transitionToDisabledState();
+        }
+        return circuitBreaker;
+    }
+}

@@ -1,0 +1,51 @@
+package dev.sessionreporter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.sessionreporter.simulator.SimulatedFailure;
+import dev.sessionreporter.support.ReporterTestSupport;
+import dev.sessionreporter.support.TestSecrets;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import java.time.Duration;
+import java.util.Properties;
+import org.apache.camel.ServiceStatus;
+import org.junit.jupiter.api.Test;
+
+/** While the circuit is open the timer skips its keys (no calls, no dead letters) and resumes when it closes. */
+class CircuitBreakerTimerTest extends ReporterTestSupport {
+    private static final String KEY = TestSecrets.sessionKey("tick");
+
+    @Override
+    protected Properties extraProperties() {
+        SIMULATOR.addSession(KEY, 9);
+        SIMULATOR.failAll(SimulatedFailure.httpStatus(503));
+        Properties properties = new Properties();
+        properties.setProperty("reporter.timer.enabled", "true");
+        properties.setProperty("reporter.timer.period", "100");
+        properties.setProperty("reporter.timer.initial-delay", "100");
+        properties.setProperty("reporter.timer.session-keys", KEY);
+        properties.setProperty("reporter.queue.enabled", "false");
+        properties.setProperty("reporter.circuit-breaker.enabled", "true");
+        properties.setProperty("reporter.circuit-breaker.minimum-number-of-calls", "3");
+        properties.setProperty("reporter.circuit-breaker.sliding-window-size", "3");
+        properties.setProperty("reporter.circuit-breaker.wait-in-open-state", "2s");
+        return properties;
+    }
+
+    @Test
+    void skipsTimerKeysWhileOpenAndReportsThemAfterItCloses() throws Exception {
+        CircuitBreaker breaker = context.getRegistry().lookupByNameAndType("superOfficeCircuitBreaker", CircuitBreaker.class);
+        SIMULATOR.failAll(SimulatedFailure.httpStatus(503));
+        await().atMost(Duration.ofSeconds(10)).until(() -> breaker.getState() == CircuitBreaker.State.OPEN);
+
+        int callsWhenOpened = SIMULATOR.requestsFor(KEY).size();
+        Thread.sleep(1_000); // about ten ticks while open
+        assertThat(SIMULATOR.requestsFor(KEY).size()).as("no calls while open").isLessThanOrEqualTo(callsWhenOpened + 1);
+        assertThat(context.getRouteController().getRouteStatus("timer-trigger")).isEqualTo(ServiceStatus.Started);
+
+        SIMULATOR.clearFailures();
+        await().atMost(Duration.ofSeconds(10)).until(() -> breaker.getState() == CircuitBreaker.State.CLOSED);
+        await().atMost(Duration.ofSeconds(5)).until(() -> SIMULATOR.acceptedReportCount(KEY) >= 1);
+    }
+}
