@@ -3,6 +3,7 @@ package dev.sessionreporter;
 import dev.sessionreporter.auth.SuperOfficeCredentials;
 import dev.sessionreporter.broker.BrokerConnectionFactory;
 import dev.sessionreporter.broker.EmbeddedBroker;
+import dev.sessionreporter.broker.OpaqueBodyMessageConverter;
 import dev.sessionreporter.failure.DeadLetterHeaders;
 import dev.sessionreporter.failure.FailureClassifier;
 import dev.sessionreporter.input.SessionKeyInput;
@@ -133,12 +134,16 @@ public class SessionReporterConfiguration implements CamelConfiguration {
                 Settings.millis("superoffice.receive-timeout", receiveTimeout));
     }
 
-    /** camel-jms on the shared pooled connection factory: the embedded broker's in-VM acceptor, or broker.url. */
+    /**
+     * camel-jms on the shared pooled connection factory: the embedded broker's in-VM acceptor, or broker.url. Object
+     * and stream messages are passed on unread (never deserialised), see {@link OpaqueBodyMessageConverter}.
+     */
     @BindToRegistry("jms")
     public JmsComponent jms() {
         String url = brokerUrl.isBlank() ? embeddedBroker().inVmUrl() : brokerUrl;
         JmsPoolConnectionFactory connectionFactory = BrokerConnectionFactory.create(url, brokerUsername, brokerPassword);
         JmsComponent jms = JmsComponent.jmsComponent(connectionFactory);
+        jms.getConfiguration().setMessageConverter(new OpaqueBodyMessageConverter());
         return jms;
     }
 
