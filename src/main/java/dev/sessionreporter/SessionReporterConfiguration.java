@@ -4,6 +4,8 @@ import dev.sessionreporter.auth.SuperOfficeCredentials;
 import dev.sessionreporter.broker.BrokerConnectionFactory;
 import dev.sessionreporter.broker.EmbeddedBroker;
 import dev.sessionreporter.broker.OpaqueBodyMessageConverter;
+import dev.sessionreporter.duplicate.ExpiringIdempotentRepository;
+import dev.sessionreporter.duplicate.QueueDuplicates;
 import dev.sessionreporter.failure.DeadLetterHeaders;
 import dev.sessionreporter.failure.FailureClassifier;
 import dev.sessionreporter.input.SessionKeyInput;
@@ -15,6 +17,7 @@ import dev.sessionreporter.soap.CustomerServiceEndpoint;
 import dev.sessionreporter.soap.ReportSessionActiveAnswer;
 import dev.sessionreporter.soap.ReportSessionActiveRequest;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -66,6 +69,9 @@ public class SessionReporterConfiguration implements CamelConfiguration {
     @PropertyInject("reporter.timer.session-keys-file")
     String timerSessionKeysFile;
 
+    @PropertyInject("reporter.duplicates.window")
+    String duplicatesWindow;
+
     @PropertyInject("broker.url")
     String brokerUrl;
     @PropertyInject("broker.username")
@@ -93,6 +99,17 @@ public class SessionReporterConfiguration implements CamelConfiguration {
     @BindToRegistry("sessionKeyInput")
     public SessionKeyInput sessionKeyInput() {
         return new SessionKeyInput();
+    }
+
+    /** Queue arrivals of a key within reporter.duplicates.window; used by the queue-trigger route's idempotentConsumer. */
+    @BindToRegistry("recentQueuedSessionKeys")
+    public ExpiringIdempotentRepository recentQueuedSessionKeys() {
+        return new ExpiringIdempotentRepository(duplicatesWindow());
+    }
+
+    @BindToRegistry("queueDuplicates")
+    public QueueDuplicates queueDuplicates() {
+        return new QueueDuplicates(new SessionKeyInput(), duplicatesWindow());
     }
 
     @BindToRegistry("timerSessionKeys")
@@ -164,6 +181,10 @@ public class SessionReporterConfiguration implements CamelConfiguration {
         } else {
             LOG.info("Using the external broker at broker.url (no embedded broker started)");
         }
+    }
+
+    private Duration duplicatesWindow() {
+        return Duration.ofMillis(Settings.nonNegativeMillis("reporter.duplicates.window", duplicatesWindow));
     }
 
     private EmbeddedBroker embeddedBroker() {

@@ -134,16 +134,21 @@ class PoisonMessageTest extends ReporterTestSupport {
     }
 
     static Stream<Arguments> keysWithXmlMetacharacters() {
-        String suffix = TestSecrets.sessionKey("xml0").substring(4, 16);
-        String metacharacters = "a<b>&c\"d'e]]>f" + suffix;
-        String entityLike = "&amp;lt;x&#60;" + suffix;
-        String cdata = "<![CDATA[" + suffix + "]]>";
+        // a fresh key per case: the same key again within reporter.duplicates.window would be a suppressed duplicate
+        String metacharacters = "a<b>&c\"d'e]]>f" + uniqueSuffix();
+        String inJson = "a<b>&c\"d'e]]>f" + uniqueSuffix();
+        String entityLike = "&amp;lt;x&#60;" + uniqueSuffix();
+        String cdata = "<![CDATA[" + uniqueSuffix() + "]]>";
         return Stream.of(
                 Arguments.of("bare key with < > & \" ' and ]]>", metacharacters, metacharacters),
-                Arguments.of("JSON key with < > & \" ' and ]]>", metacharacters,
-                        "{\"sessionKey\":\"" + metacharacters.replace("\"", "\\\"") + "\"}"),
+                Arguments.of("JSON key with < > & \" ' and ]]>", inJson,
+                        "{\"sessionKey\":\"" + inJson.replace("\"", "\\\"") + "\"}"),
                 Arguments.of("key that looks like escaped text", entityLike, entityLike),
                 Arguments.of("key that looks like a CDATA section", cdata, cdata));
+    }
+
+    private static String uniqueSuffix() {
+        return TestSecrets.sessionKey("xml0").substring(4, 16);
     }
 
     @ParameterizedTest(name = "{0}")

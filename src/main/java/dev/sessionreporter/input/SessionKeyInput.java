@@ -41,7 +41,8 @@ public class SessionKeyInput {
         exchange.setProperty(ReporterHeaders.SESSION_KEY_PROPERTY, key);
     }
 
-    String sessionKeyOf(Object body) {
+    /** The validated key of a message body; throws an {@link FailureReason#INVALID_INPUT} failure otherwise. */
+    public String sessionKeyOf(Object body) {
         String text = textOf(body).strip();
         // "[" too: a JSON array is malformed input, not a key that happens to start with a bracket
         String key = text.startsWith("{") || text.startsWith("[") ? fromJson(text) : text;
