@@ -1,5 +1,8 @@
 package dev.sessionreporter;
 
+import dev.sessionreporter.broker.RedriveDeadLetters;
+import dev.sessionreporter.broker.SendSessionKeys;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 import org.apache.camel.main.Main;
@@ -12,6 +15,8 @@ import org.slf4j.LoggerFactory;
  * <p>
  * The profile comes from {@code CAMEL_MAIN_PROFILE} / {@code -Dcamel.main.profile} and defaults to {@code dev}, which
  * runs against the built-in SuperOffice simulator; {@code prod} never starts the simulator.
+ * <p>
+ * The first argument {@code send} or {@code redrive} runs an operator command instead (see README).
  */
 public final class SessionReporterApplication {
     static final String DEFAULT_PROFILE = "dev";
@@ -26,7 +31,21 @@ public final class SessionReporterApplication {
         System.exit(run(args));
     }
 
+    /**
+     * {@code send KEY...} and {@code redrive ...} run the operator commands of {@code broker/}; anything else starts the
+     * reporter. Returns the exit code.
+     */
     static int run(String[] args) {
+        String command = args.length == 0 ? "" : args[0];
+        String[] commandArgs = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
+        return switch (command) {
+            case "send" -> SendSessionKeys.run(commandArgs);
+            case "redrive" -> RedriveDeadLetters.run(commandArgs);
+            default -> startReporter(args);
+        };
+    }
+
+    private static int startReporter(String[] args) {
         String profile = activeProfile();
         Main main = new Main();
         main.configure().withProfile(profile);

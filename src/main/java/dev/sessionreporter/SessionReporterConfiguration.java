@@ -5,6 +5,9 @@ import dev.sessionreporter.breaker.QueueConsumptionGate;
 import dev.sessionreporter.breaker.SuperOfficeCircuitBreaker;
 import dev.sessionreporter.broker.BrokerConnectionFactory;
 import dev.sessionreporter.broker.EmbeddedBroker;
+import dev.sessionreporter.broker.OpaqueBodyMessageConverter;
+import dev.sessionreporter.duplicate.ExpiringIdempotentRepository;
+import dev.sessionreporter.duplicate.QueueDuplicates;
 import dev.sessionreporter.failure.DeadLetterHeaders;
 import dev.sessionreporter.failure.FailureClassifier;
 import dev.sessionreporter.input.SessionKeyInput;
@@ -79,6 +82,8 @@ public class SessionReporterConfiguration implements CamelConfiguration {
     int circuitBreakerWindow;
     @PropertyInject("reporter.circuit-breaker.wait-in-open-state")
     String circuitBreakerWait;
+    @PropertyInject("reporter.duplicates.window")
+    String duplicatesWindow;
 
     @PropertyInject("broker.url")
     String brokerUrl;
@@ -109,6 +114,17 @@ public class SessionReporterConfiguration implements CamelConfiguration {
     @BindToRegistry("sessionKeyInput")
     public SessionKeyInput sessionKeyInput() {
         return new SessionKeyInput();
+    }
+
+    /** Queue arrivals of a key within reporter.duplicates.window; used by the queue-trigger route's idempotentConsumer. */
+    @BindToRegistry("recentQueuedSessionKeys")
+    public ExpiringIdempotentRepository recentQueuedSessionKeys() {
+        return new ExpiringIdempotentRepository(duplicatesWindow());
+    }
+
+    @BindToRegistry("queueDuplicates")
+    public QueueDuplicates queueDuplicates() {
+        return new QueueDuplicates(new SessionKeyInput(), duplicatesWindow());
     }
 
     @BindToRegistry("timerSessionKeys")
@@ -161,12 +177,16 @@ public class SessionReporterConfiguration implements CamelConfiguration {
                 Settings.millis("superoffice.receive-timeout", receiveTimeout));
     }
 
-    /** camel-jms on the shared pooled connection factory: the embedded broker's in-VM acceptor, or broker.url. */
+    /**
+     * camel-jms on the shared pooled connection factory: the embedded broker's in-VM acceptor, or broker.url. Object
+     * and stream messages are passed on unread (never deserialised), see {@link OpaqueBodyMessageConverter}.
+     */
     @BindToRegistry("jms")
     public JmsComponent jms() {
         String url = brokerUrl.isBlank() ? embeddedBroker().inVmUrl() : brokerUrl;
         JmsPoolConnectionFactory connectionFactory = BrokerConnectionFactory.create(url, brokerUsername, brokerPassword);
         JmsComponent jms = JmsComponent.jmsComponent(connectionFactory);
+        jms.getConfiguration().setMessageConverter(new OpaqueBodyMessageConverter());
         return jms;
     }
 
@@ -189,6 +209,10 @@ public class SessionReporterConfiguration implements CamelConfiguration {
         } else {
             LOG.info("Using the external broker at broker.url (no embedded broker started)");
         }
+    }
+
+    private Duration duplicatesWindow() {
+        return Duration.ofMillis(Settings.nonNegativeMillis("reporter.duplicates.window", duplicatesWindow));
     }
 
     private EmbeddedBroker embeddedBroker() {

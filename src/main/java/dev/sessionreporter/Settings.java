@@ -41,6 +41,19 @@ final class Settings {
         throw new StartupConfigurationException("Property " + property + " must be a positive duration such as 500, 3s or 1m");
     }
 
+    /** A duration that may be zero (e.g. to switch something off). */
+    static long nonNegativeMillis(String property, String value) {
+        try {
+            long millis = TimeUtils.toMilliSeconds(value.strip());
+            if (millis >= 0) {
+                return millis;
+            }
+        } catch (RuntimeException e) {
+            // reported below
+        }
+        throw new StartupConfigurationException("Property " + property + " must be a duration such as 0, 30s or 1m");
+    }
+
     static Integer optionalInt(String property, String value) {
         if (value == null || value.isBlank()) {
             return null;

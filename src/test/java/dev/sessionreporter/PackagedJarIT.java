@@ -111,6 +111,36 @@ class PackagedJarIT {
     }
 
     @Test
+    void sendAndRedriveCommandsOfTheJarReachTheRunningReporter() throws Exception {
+        int simulatorPort = FreePort.find();
+        int brokerPort = freePortOtherThan(simulatorPort);
+        String broker = "tcp://127.0.0.1:" + brokerPort;
+        JarProcess reporter = jars.start("dev", Map.of(
+                "SIMULATOR_PORT", Integer.toString(simulatorPort),
+                "BROKER_EMBEDDED_PORT", Integer.toString(brokerPort),
+                "BROKER_EMBEDDED_DATA_DIR", brokerDataDir.toString(),
+                "REPORTER_TIMER_ENABLED", "false"));
+        awaitLine(reporter, "Started queue-trigger");
+        String unknownKey = TestSecrets.sessionKey("jar0");
+
+        JarProcess send = jars.start("send", Map.of(), "send", "--broker", broker, unknownKey);
+        assertThat(send.waitForExit(REFUSE_TO_START)).isTrue();
+        assertThat(send.exitValue()).as("send exit code").isZero();
+        assertThat(send.output()).contains("Sent 1 session key(s)");
+        awaitLine(reporter, "Session jar0… dead-lettered: reason=SESSION_NOT_FOUND, .*route=queue-trigger");
+
+        JarProcess redrive = jars.start("redrive", Map.of(), "redrive", "--reason", "SESSION_NOT_FOUND", "--broker", broker);
+        assertThat(redrive.waitForExit(REFUSE_TO_START)).isTrue();
+        assertThat(redrive.exitValue()).as("redrive exit code").isZero();
+        assertThat(redrive.output()).contains("Moved 1 dead-lettered message(s) with reason SESSION_NOT_FOUND");
+
+        // back on the input queue, the reporter takes it again (the server still does not know it)
+        await().atMost(START_AND_REPORT).until(() -> reporter.output().lines()
+                .filter(line -> line.contains("Session jar0… dead-lettered: reason=SESSION_NOT_FOUND")).count() == 2);
+        assertThat(send.output() + redrive.output() + reporter.output()).doesNotContain(unknownKey.substring(4));
+    }
+
+    @Test
     void refusesToStartInProdWithoutTheServerUrl() throws Exception {
         JarProcess reporter = jars.start("prod-without-url", prodEnvironment(Map.of()));
 

@@ -19,7 +19,8 @@ public final class BrokerConnectionFactory {
             // Transacted consumers must not hoard messages in client buffers: another consumer may be idle.
             artemis.setConsumerWindowSize(0);
         }
-        // Session keys are text; never deserialize arbitrary Java objects from an ObjectMessage.
+        // Session keys are text. The reporter never deserialises an ObjectMessage (OpaqueBodyMessageConverter passes it
+        // on unread); should anything still try, nothing but String may be deserialised.
         artemis.setDeserializationAllowList("java.lang.String");
         JmsPoolConnectionFactory pool = new JmsPoolConnectionFactory();
         pool.setConnectionFactory((ConnectionFactory) artemis);

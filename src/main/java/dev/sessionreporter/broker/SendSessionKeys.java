@@ -11,8 +11,8 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 /**
  * A small command for operators and scripts: puts session keys on the reporter's input queue from another process,
  * as persistent text messages.
- * <pre>java -cp target/session-reporter.jar dev.sessionreporter.broker.SendSessionKeys [--broker tcp://127.0.0.1:61616]
- *     [--queue superoffice.session-active] KEY...</pre>
+ * <pre>java -jar target/session-reporter.jar send [--broker tcp://127.0.0.1:61616] [--queue superoffice.session-active] KEY...</pre>
+ * (or {@code java -cp target/session-reporter.jar dev.sessionreporter.broker.SendSessionKeys ...}).
  * Keys given as "-" are read from standard input, one per line.
  */
 public final class SendSessionKeys {
@@ -22,7 +22,13 @@ public final class SendSessionKeys {
     private SendSessionKeys() {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        // Artemis client threads are not daemons: leave through System.exit.
+        System.exit(run(args));
+    }
+
+    /** Runs the command; returns the exit code (0 sent, 1 broker failure, 2 wrong arguments). */
+    public static int run(String[] args) {
         String broker = DEFAULT_BROKER;
         String queue = DEFAULT_QUEUE;
         List<String> keys = new java.util.ArrayList<>();
@@ -36,11 +42,17 @@ public final class SendSessionKeys {
             }
         }
         if (keys.isEmpty()) {
-            System.err.println("usage: SendSessionKeys [--broker " + DEFAULT_BROKER + "] [--queue " + DEFAULT_QUEUE + "] KEY... | -");
-            System.exit(2);
+            System.err.println("usage: send [--broker " + DEFAULT_BROKER + "] [--queue " + DEFAULT_QUEUE + "] KEY... | -");
+            return 2;
         }
-        send(broker, queue, keys);
+        try {
+            send(broker, queue, keys);
+        } catch (JMSException e) {
+            System.err.println("Sending failed: " + e.getMessage() + " (broker " + broker + ")");
+            return 1;
+        }
         System.out.println("Sent " + keys.size() + " session key(s) to " + queue + " at " + broker);
+        return 0;
     }
 
     /** Sends each key as one persistent text message. */

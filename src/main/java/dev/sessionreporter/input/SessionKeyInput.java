@@ -1,12 +1,16 @@
 package dev.sessionreporter.input;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.sessionreporter.failure.FailureReason;
 import dev.sessionreporter.failure.ReportFailedException;
 import dev.sessionreporter.failure.ReporterHeaders;
+import jakarta.jms.ObjectMessage;
+import jakarta.jms.StreamMessage;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -24,8 +28,12 @@ public class SessionKeyInput {
     /** Larger bodies are rejected before they are decoded or parsed. */
     static final int MAX_BODY_BYTES = 64 * 1024;
 
-    // Trailing tokens ({"sessionKey":"a"}{"sessionKey":"b"}) make the body malformed, not "the first key".
-    private final ObjectMapper json = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    // Trailing tokens ({"sessionKey":"a"}{"sessionKey":"b"}) and a repeated field ({"sessionKey":"a","sessionKey":"b"})
+    // make the body malformed, not "the first key" or "the last key".
+    private final ObjectMapper json = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
 
     /** Validates the body and stores the key in the exchange property {@link ReporterHeaders#SESSION_KEY_PROPERTY}. */
     public void accept(Exchange exchange) {
@@ -33,7 +41,8 @@ public class SessionKeyInput {
         exchange.setProperty(ReporterHeaders.SESSION_KEY_PROPERTY, key);
     }
 
-    String sessionKeyOf(Object body) {
+    /** The validated key of a message body; throws an {@link FailureReason#INVALID_INPUT} failure otherwise. */
+    public String sessionKeyOf(Object body) {
         String text = textOf(body).strip();
         // "[" too: a JSON array is malformed input, not a key that happens to start with a bracket
         String key = text.startsWith("{") || text.startsWith("[") ? fromJson(text) : text;
@@ -64,6 +73,13 @@ public class SessionKeyInput {
                 throw invalid("the message body is not valid UTF-8 text");
             }
         }
+        // Object and stream messages arrive unread (see broker.OpaqueBodyMessageConverter): never deserialised here.
+        if (body instanceof ObjectMessage) {
+            throw invalid("the message body is not text but a JMS ObjectMessage (not deserialised)");
+        }
+        if (body instanceof StreamMessage) {
+            throw invalid("the message body is not text but a JMS StreamMessage");
+        }
         throw invalid("the message body is not text but " + body.getClass().getSimpleName());
     }
 
@@ -73,7 +89,9 @@ public class SessionKeyInput {
             node = json.readTree(text);
         } catch (JsonProcessingException e) {
             var location = e.getLocation();
-            throw invalid("malformed JSON" + (location == null ? ""
+            // Jackson's own message may quote the input, so only its kind and location are told
+            String kind = String.valueOf(e.getOriginalMessage()).startsWith("Duplicate field") ? " (a repeated field)" : "";
+            throw invalid("malformed JSON" + kind + (location == null ? ""
                     : " at line " + location.getLineNr() + ", column " + location.getColumnNr()));
         }
         if (node == null || !node.isObject()) {
@@ -100,6 +118,20 @@ public class SessionKeyInput {
                 throw invalid("the session key contains whitespace or a control character at position " + (i + 1));
             }
         }
+        // The key travels as XML text: a character XML 1.0 cannot carry (a lone surrogate, U+FFFE, U+FFFF) would make
+        // the request unwritable or the server answer 400, so it is invalid input, not a server failure.
+        for (int i = 0; i < key.length(); ) {
+            int c = key.codePointAt(i);
+            if (!isXmlCharacter(c)) {
+                throw invalid("the session key contains a character XML cannot carry at position " + (i + 1));
+            }
+            i += Character.charCount(c);
+        }
+    }
+
+    private static boolean isXmlCharacter(int c) {
+        return c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) || (c >= 0xE000 && c <= 0xFFFD)
+                || (c >= 0x10000 && c <= 0x10FFFF);
     }
 
     private static ReportFailedException invalid(String detail) {

@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.sessionreporter.failure.FailureReason;
 import dev.sessionreporter.failure.ReportFailedException;
+import jakarta.jms.ObjectMessage;
+import jakarta.jms.StreamMessage;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
@@ -310,6 +313,66 @@ class SessionKeyInputTest {
     void rejectsCharArrayAndStringBuilderBodiesAsNotText() {
         assertRejected((MARKER + "abcdef").toCharArray(), "not text");
         assertRejected(new StringBuilder(MARKER + "abcdef"), "not text");
+    }
+
+    static Stream<Arguments> keysXmlCannotCarry() {
+        return Stream.of(
+                Arguments.of("lone high surrogate", MARKER + "abc\uD800def", 10),
+                Arguments.of("lone low surrogate", MARKER + "abc\uDC00def", 10),
+                Arguments.of("reversed surrogate pair", MARKER + "abc\uDC00\uD800def", 10),
+                Arguments.of("noncharacter U+FFFE", MARKER + "abc\uFFFEdef", 10),
+                Arguments.of("noncharacter U+FFFF", MARKER + "abc\uFFFFdef", 10));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("keysXmlCannotCarry")
+    void rejectsKeyWithCharacterXmlCannotCarryWithoutEchoingIt(String description, String key, int position) {
+        ReportFailedException e = assertRejected(key, "XML cannot carry");
+        assertThat(e.getMessage()).contains("position " + position);
+    }
+
+    @Test
+    void rejectsCharacterXmlCannotCarryEscapedInJson() {
+        assertRejected("{\"sessionKey\":\"" + MARKER + "abc\\ud800def\"}", "XML cannot carry");
+    }
+
+    @Test
+    void acceptsSupplementaryCharacterAsSurrogatePair() {
+        String key = MARKER + "abc\uD83D\uDE00def";
+
+        assertThat(input.sessionKeyOf(key)).isEqualTo(key);
+    }
+
+    @Test
+    void rejectsJsonWithRepeatedSessionKeyFieldWithoutEchoingEither() {
+        ReportFailedException e = assertRejected(
+                "{\"sessionKey\":\"" + KEY + "\",\"sessionKey\":\"" + MARKER + "abcdef\"}", "malformed JSON");
+
+        assertThat(e.getMessage()).contains("repeated field").doesNotContain(KEY);
+    }
+
+    @Test
+    void rejectsObjectMessageBodyWithoutDeserialisingIt() {
+        ReportFailedException e = assertRejected(unreadableJmsMessage(ObjectMessage.class), "not text");
+
+        assertThat(e.getMessage()).contains("ObjectMessage");
+    }
+
+    @Test
+    void rejectsStreamMessageBodyWithoutReadingIt() {
+        ReportFailedException e = assertRejected(unreadableJmsMessage(StreamMessage.class), "not text");
+
+        assertThat(e.getMessage()).contains("StreamMessage");
+    }
+
+    /** A JMS message of that type that fails the test if any of its methods is called (read, deserialised). */
+    private static Object unreadableJmsMessage(Class<?> type) {
+        return Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, method, args) -> {
+            if (method.getName().equals("toString")) {
+                return "unread " + MARKER;
+            }
+            throw new AssertionError("the message was read: " + method);
+        });
     }
 
     @Test

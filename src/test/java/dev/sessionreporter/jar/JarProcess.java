@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -35,11 +36,14 @@ public final class JarProcess implements AutoCloseable {
     }
 
     /**
-     * Starts {@code java -jar jar} in {@code workingDirectory} with the test JVM's java, the inherited environment
+     * Starts {@code java -jar jar args...} in {@code workingDirectory} with the test JVM's java, the inherited environment
      * minus every variable that configures the reporter, plus {@code environment}.
      */
-    public static JarProcess start(String name, Path jar, Path workingDirectory, Map<String, String> environment) {
-        ProcessBuilder builder = new ProcessBuilder(javaExecutable(), "-jar", jar.toAbsolutePath().toString())
+    public static JarProcess start(String name, Path jar, Path workingDirectory, Map<String, String> environment,
+            String... args) {
+        List<String> command = new ArrayList<>(List.of(javaExecutable(), "-jar", jar.toAbsolutePath().toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(workingDirectory.toFile())
                 .redirectErrorStream(true);
         builder.environment().keySet().removeIf(key -> CLEARED_PREFIXES.stream().anyMatch(key::startsWith));

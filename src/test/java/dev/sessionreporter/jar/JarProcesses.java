@@ -27,8 +27,8 @@ public final class JarProcesses implements TestWatcher {
         return jar;
     }
 
-    public JarProcess start(String name, Map<String, String> environment) {
-        JarProcess process = JarProcess.start(name, jar, workingDirectory, environment);
+    public JarProcess start(String name, Map<String, String> environment, String... args) {
+        JarProcess process = JarProcess.start(name, jar, workingDirectory, environment, args);
         started.add(process);
         ofLastTest.add(process);
         return process;

@@ -37,22 +37,25 @@ public final class QueueClient implements AutoCloseable {
         }
     }
 
-    public void sendText(String text) {
-        send(INPUT_QUEUE, session -> session.createTextMessage(text));
+    public String sendText(String text) {
+        return send(INPUT_QUEUE, session -> session.createTextMessage(text));
     }
 
-    public void sendBytes(byte[] bytes) {
-        send(INPUT_QUEUE, session -> {
+    public String sendBytes(byte[] bytes) {
+        return send(INPUT_QUEUE, session -> {
             BytesMessage message = session.createBytesMessage();
             message.writeBytes(bytes);
             return message;
         });
     }
 
-    public void send(String queue, JmsFunction<Session, Message> messageFactory) {
+    /** Sends one persistent message and returns its JMS message id. */
+    public String send(String queue, JmsFunction<Session, Message> messageFactory) {
         try (Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
                 MessageProducer producer = session.createProducer(session.createQueue(queue))) {
-            producer.send(messageFactory.apply(session));
+            Message message = messageFactory.apply(session);
+            producer.send(message);
+            return message.getJMSMessageID();
         } catch (JMSException e) {
             throw new IllegalStateException(e);
         }
@@ -62,7 +65,13 @@ public final class QueueClient implements AutoCloseable {
     public Message receive(String queue, long timeoutMillis) {
         try (Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
                 MessageConsumer consumer = session.createConsumer(session.createQueue(queue))) {
-            return consumer.receive(timeoutMillis);
+            Message message = consumer.receive(timeoutMillis);
+            if (message instanceof BytesMessage bytes) {
+                // Artemis streams a large (over 100 KiB) bytes body on first read: read it while the session is open.
+                bytes.readBytes(new byte[0]);
+                bytes.reset();
+            }
+            return message;
         } catch (JMSException e) {
             throw new IllegalStateException(e);
         }

@@ -1,0 +1,144 @@
+package dev.sessionreporter.broker;
+
+import dev.sessionreporter.failure.FailureReason;
+import dev.sessionreporter.failure.ReporterHeaders;
+import jakarta.jms.Connection;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+
+/**
+ * A command for operators: moves dead-lettered messages back onto the input queue once the cause is fixed, so the
+ * reporter reports them again.
+ * <pre>java -jar target/session-reporter.jar redrive [--reason REASON] [--broker tcp://127.0.0.1:61616] [--max N]
+ *     [--from superoffice.session-active.DLQ] [--to superoffice.session-active]</pre>
+ * Only messages whose {@value ReporterHeaders#FAILURE_REASON} is {@code REASON} are taken (a JMS selector), all when no
+ * reason is given. Each message is sent as it was received — same type and body, a text message stays text, bytes stay
+ * bytes, an object message is not deserialised — with its own properties but without the reporter's
+ * {@code SessionReporter*} failure headers, and the move is one local transaction per message: a message is never lost
+ * nor on both queues.
+ */
+public final class RedriveDeadLetters {
+    public static final String DEFAULT_DEAD_LETTER_QUEUE = "superoffice.session-active.DLQ";
+    private static final String USAGE = "usage: redrive [--reason " + String.join("|", reasonNames()) + "] [--broker "
+            + SendSessionKeys.DEFAULT_BROKER + "] [--max N] [--from " + DEFAULT_DEAD_LETTER_QUEUE + "] [--to "
+            + SendSessionKeys.DEFAULT_QUEUE + "]";
+    /** Properties the redriven message does not carry: the reporter's failure headers, JMS-defined and Artemis ones. */
+    private static final List<String> DROPPED_PROPERTY_PREFIXES = List.of("SessionReporter", "JMSX", "JMS_", "_AMQ", "__AMQ");
+
+    private RedriveDeadLetters() {
+    }
+
+    public static void main(String[] args) {
+        // Artemis client threads are not daemons: leave through System.exit.
+        System.exit(run(args));
+    }
+
+    /** Runs the command; returns the exit code (0 done, 1 broker failure, 2 wrong arguments). */
+    public static int run(String[] args) {
+        String broker = SendSessionKeys.DEFAULT_BROKER;
+        String from = DEFAULT_DEAD_LETTER_QUEUE;
+        String to = SendSessionKeys.DEFAULT_QUEUE;
+        FailureReason reason = null;
+        int max = 0;
+        try {
+            for (int i = 0; i < args.length; i++) {
+                String option = args[i];
+                String value = i + 1 < args.length ? args[++i] : null;
+                if (value == null) {
+                    return usage("missing value of " + option);
+                }
+                switch (option) {
+                    case "--broker" -> broker = value;
+                    case "--from" -> from = value;
+                    case "--to" -> to = value;
+                    case "--reason" -> reason = FailureReason.valueOf(value.strip().toUpperCase(Locale.ROOT));
+                    case "--max" -> max = Integer.parseInt(value.strip());
+                    default -> {
+                        return usage("unknown option " + option);
+                    }
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            return usage("--reason must be one of " + String.join(", ", reasonNames()) + "; --max a number");
+        }
+        if (max < 0) {
+            return usage("--max must not be negative");
+        }
+        try {
+            int moved = redrive(broker, from, to, reason, max);
+            System.out.println("Moved " + moved + " dead-lettered message(s)"
+                    + (reason == null ? "" : " with reason " + reason) + " from " + from + " to " + to + " at " + broker);
+            return 0;
+        } catch (JMSException e) {
+            System.err.println("Redrive failed: " + e.getMessage() + " (broker " + broker + ")");
+            return 1;
+        }
+    }
+
+    /**
+     * Moves up to {@code max} messages (0: all) with {@code reason} (null: any) from {@code from} to {@code to},
+     * committing each move on its own. Returns how many were moved.
+     */
+    public static int redrive(String brokerUrl, String from, String to, FailureReason reason, int max)
+            throws JMSException {
+        String selector = reason == null ? null : ReporterHeaders.FAILURE_REASON + " = '" + reason.name() + "'";
+        try (ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(brokerUrl);
+                Connection connection = factory.createConnection();
+                Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
+                MessageConsumer consumer = session.createConsumer(session.createQueue(from), selector);
+                MessageProducer producer = session.createProducer(session.createQueue(to))) {
+            connection.start();
+            int moved = 0;
+            while (max == 0 || moved < max) {
+                // Artemis asks the broker for a message now and answers null only when none matches
+                Message message = consumer.receiveNoWait();
+                if (message == null) {
+                    break;
+                }
+                withoutFailureHeaders(message);
+                producer.send(message, message.getJMSDeliveryMode(), message.getJMSPriority(), Message.DEFAULT_TIME_TO_LIVE);
+                session.commit();
+                moved++;
+            }
+            return moved;
+        }
+    }
+
+    /**
+     * Keeps the received message — type and body exactly as they are — and replaces its properties by the same
+     * properties without the failure headers (a received message's properties are read-only until cleared).
+     */
+    private static void withoutFailureHeaders(Message message) throws JMSException {
+        Map<String, Object> kept = new LinkedHashMap<>();
+        for (Object name : Collections.list(message.getPropertyNames())) {
+            String property = (String) name;
+            if (DROPPED_PROPERTY_PREFIXES.stream().noneMatch(property::startsWith)) {
+                kept.put(property, message.getObjectProperty(property));
+            }
+        }
+        message.clearProperties();
+        for (Map.Entry<String, Object> property : kept.entrySet()) {
+            message.setObjectProperty(property.getKey(), property.getValue());
+        }
+    }
+
+    private static List<String> reasonNames() {
+        return Arrays.stream(FailureReason.values()).map(Enum::name).toList();
+    }
+
+    private static int usage(String problem) {
+        System.err.println(problem);
+        System.err.println(USAGE);
+        return 2;
+    }
+}
