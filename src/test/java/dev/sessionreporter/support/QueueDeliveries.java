@@ -53,13 +53,18 @@ public final class QueueDeliveries extends EventNotifierSupport {
             return;
         }
         String id = exchange.getExchangeId();
-        if (event instanceof CamelEvent.ExchangeCreatedEvent) {
+        // a correlated copy (the circuit breaker EIP processes in one) is not a delivery; its properties are copied
+        // back to the original later, so only creation is filtered, completion is matched by exchange id
+        if (event instanceof CamelEvent.ExchangeCreatedEvent && exchange.getProperty(Exchange.CORRELATION_ID) == null) {
             if (exchange.getIn() instanceof JmsMessage in && in.getJmsMessage() != null) {
                 var message = in.getJmsMessage();
                 byExchangeId.put(id, new Delivery(message.getJMSMessageID(), message.getIntProperty("JMSXDeliveryCount"),
                         message.getJMSRedelivered(), null));
                 exchangeIds.add(id);
             }
+            return;
+        }
+        if (event instanceof CamelEvent.ExchangeCreatedEvent) {
             return;
         }
         String outcome = event instanceof CamelEvent.ExchangeFailedEvent ? "failed" : "completed";
