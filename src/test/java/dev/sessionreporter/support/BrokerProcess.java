@@ -21,12 +21,21 @@ public final class BrokerProcess implements AutoCloseable {
     private final int port;
     private final Path dataDir;
     private final Path logFile;
-    private Process process;
+    private volatile Process process;
 
     private BrokerProcess(int port, Path dataDir) {
         this.port = port;
         this.dataDir = dataDir;
         this.logFile = Path.of("target", "standalone-broker-" + port + ".log").toAbsolutePath();
+        // Never outlive the test JVM, whatever happens to the test.
+        Runtime.getRuntime().addShutdownHook(new Thread(this::killIfAlive, "standalone-broker-reaper-" + port));
+    }
+
+    private void killIfAlive() {
+        Process current = process;
+        if (current != null && current.isAlive()) {
+            current.destroyForcibly();
+        }
     }
 
     /** Starts a broker on a free loopback port with a fresh journal, and waits until it accepts connections. */
@@ -57,7 +66,7 @@ public final class BrokerProcess implements AutoCloseable {
             Files.createDirectories(logFile.getParent());
             long logOffset = Files.exists(logFile) ? Files.size(logFile) : 0;
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            process = new ProcessBuilder(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+            process = new ProcessBuilder(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
                     StandaloneBroker.class.getName(), dataDir.toString(), Integer.toString(port)))
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
