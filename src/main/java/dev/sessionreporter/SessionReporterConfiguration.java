@@ -91,6 +91,8 @@ public class SessionReporterConfiguration implements CamelConfiguration {
     String brokerUsername;
     @PropertyInject("broker.password")
     String brokerPassword;
+    @PropertyInject("broker.reconnect-interval")
+    String brokerReconnectInterval;
     @PropertyInject("broker.embedded.host")
     String embeddedBrokerHost;
     @PropertyInject("broker.embedded.port")
@@ -110,6 +112,7 @@ public class SessionReporterConfiguration implements CamelConfiguration {
     private final FailureClassifier failureClassifier = new FailureClassifier();
     private EmbeddedBroker embeddedBroker;
     private CircuitBreaker circuitBreaker;
+    private JmsPoolConnectionFactory connectionFactory;
 
     @BindToRegistry("sessionKeyInput")
     public SessionKeyInput sessionKeyInput() {
@@ -179,14 +182,16 @@ public class SessionReporterConfiguration implements CamelConfiguration {
 
     /**
      * camel-jms on the shared pooled connection factory: the embedded broker's in-VM acceptor, or broker.url. Object
-     * and stream messages are passed on unread (never deserialised), see {@link OpaqueBodyMessageConverter}.
+     * and stream messages are passed on unread (never deserialised), see {@link OpaqueBodyMessageConverter}. When the
+     * broker goes away, the queue consumers try a new connection every broker.reconnect-interval until it is back.
      */
     @BindToRegistry("jms")
     public JmsComponent jms() {
         String url = brokerUrl.isBlank() ? embeddedBroker().inVmUrl() : brokerUrl;
-        JmsPoolConnectionFactory connectionFactory = BrokerConnectionFactory.create(url, brokerUsername, brokerPassword);
+        connectionFactory = BrokerConnectionFactory.create(url, brokerUsername, brokerPassword);
         JmsComponent jms = JmsComponent.jmsComponent(connectionFactory);
         jms.getConfiguration().setMessageConverter(new OpaqueBodyMessageConverter());
+        jms.setRecoveryInterval(Settings.millis("broker.reconnect-interval", brokerReconnectInterval));
         return jms;
     }
 
@@ -208,6 +213,17 @@ public class SessionReporterConfiguration implements CamelConfiguration {
             camelContext.addService(embeddedBroker, true, true);
         } else {
             LOG.info("Using the external broker at broker.url (no embedded broker started)");
+        }
+        if (connectionFactory != null) {
+            // Close the broker connection on shutdown, after the routes and (services stop in reverse order) before
+            // the embedded broker: a clean close, not a connection the stopping broker breaks.
+            JmsPoolConnectionFactory pool = connectionFactory;
+            camelContext.addService(new ServiceSupport() {
+                @Override
+                protected void doStop() {
+                    pool.stop();
+                }
+            }, true, false);
         }
     }
 
