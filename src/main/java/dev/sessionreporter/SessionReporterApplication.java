@@ -1,7 +1,9 @@
 package dev.sessionreporter;
 
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
+import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,6 +14,10 @@ import org.slf4j.LoggerFactory;
  * <p>
  * The profile comes from {@code CAMEL_MAIN_PROFILE} / {@code -Dcamel.main.profile} and defaults to {@code dev}, which
  * runs against the built-in SuperOffice simulator; {@code prod} never starts the simulator.
+ * <p>
+ * Exit codes: 0 after a clean stop (SIGTERM or Ctrl+C included: in-flight reports finish first, see
+ * {@link ExitOnStop}); 1 when it cannot start, or when the stop took longer than {@code reporter.shutdown.timeout}
+ * and in-flight reports were cut short (their queue messages stay on the queue).
  */
 public final class SessionReporterApplication {
     static final String DEFAULT_PROFILE = "dev";
@@ -21,12 +27,24 @@ public final class SessionReporterApplication {
     private SessionReporterApplication() {
     }
 
+    /** Added to the stop bound of {@link ExitOnStop}: start-up may still be running, a cut-short call may still end. */
+    private static final Duration STOP_MARGIN = Duration.ofSeconds(30);
+    /** Camel's own default, used when a stop signal arrives before the CamelContext exists. */
+    private static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(45);
+
     public static void main(String[] args) {
-        // Artemis client threads are not daemons: always leave through System.exit so a failed start cannot hang.
-        System.exit(run(args));
+        Main main = createMain();
+        // Artemis client threads are not daemons: always leave through System.exit (or, once a stop signal has begun
+        // the JVM's shutdown, through the ExitOnStop hook) so that a failed start cannot hang.
+        ExitOnStop exit = ExitOnStop.install(() -> longestStop(main));
+        exit.exit(run(main, args));
     }
 
     static int run(String[] args) {
+        return run(createMain(), args);
+    }
+
+    private static Main createMain() {
         String profile = activeProfile();
         Main main = new Main();
         main.configure().withProfile(profile);
@@ -34,8 +52,19 @@ public final class SessionReporterApplication {
         main.configure().withAdditionalSensitiveKeywords(SENSITIVE_KEYWORDS);
         main.configure().addConfiguration(SessionReporterConfiguration.class);
         main.setPropertyPlaceholderLocations(propertyLocations(profile));
+        return main;
+    }
+
+    private static int run(Main main, String[] args) {
         try {
             main.run(args);
+            CamelContext context = main.getCamelContext();
+            if (context != null && context.getShutdownStrategy().isTimeoutOccurred()) {
+                LOG.warn("Session reporter stopped after reporter.shutdown.timeout with reports still in flight: reports"
+                        + " that had not finished were cut short; their queue messages are not acknowledged and stay on"
+                        + " the queue");
+                return 1;
+            }
             return Math.max(main.getExitCode(), 0);
         } catch (Throwable e) {
             StartupConfigurationException configurationError = find(e, StartupConfigurationException.class);
@@ -46,6 +75,20 @@ public final class SessionReporterApplication {
             }
             return 1;
         }
+    }
+
+    /**
+     * How long a stop may take before {@link ExitOnStop} gives up: Camel's shutdown timeout (reporter.shutdown.timeout)
+     * plus Camel Main's extra shutdown timeout for the services plus a margin.
+     */
+    private static Duration longestStop(Main main) {
+        CamelContext context = main.getCamelContext();
+        Duration shutdownTimeout = context == null ? DEFAULT_SHUTDOWN_TIMEOUT
+                : Duration.ofMillis(context.getShutdownStrategy().getTimeUnit()
+                        .toMillis(context.getShutdownStrategy().getTimeout()));
+        return shutdownTimeout
+                .plusSeconds(main.getShutdownStrategy().getExtraShutdownTimeout())
+                .plus(STOP_MARGIN);
     }
 
     /** Profile file first (it overrides), then the working directory's application.properties, then the jar's copy. */

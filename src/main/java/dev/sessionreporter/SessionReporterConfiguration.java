@@ -14,6 +14,7 @@ import dev.sessionreporter.soap.CustomerServiceEndpoint;
 import dev.sessionreporter.soap.ReportSessionActiveAnswer;
 import dev.sessionreporter.soap.ReportSessionActiveRequest;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -64,6 +65,9 @@ public class SessionReporterConfiguration implements CamelConfiguration {
     String timerSessionKeys;
     @PropertyInject("reporter.timer.session-keys-file")
     String timerSessionKeysFile;
+
+    @PropertyInject("reporter.shutdown.timeout")
+    String shutdownTimeout;
 
     @PropertyInject("broker.url")
     String brokerUrl;
@@ -153,12 +157,26 @@ public class SessionReporterConfiguration implements CamelConfiguration {
         Settings.require("superoffice.application-token", applicationToken);
         Settings.require("superoffice.ticket", ticket);
         Settings.requireHttpUrl("superoffice.url", superOfficeUrl);
+        configureShutdown(camelContext);
         if (embeddedBroker != null) {
             // Camel starts it now and stops it after the routes and the JMS component.
             camelContext.addService(embeddedBroker, true, true);
         } else {
             LOG.info("Using the external broker at broker.url (no embedded broker started)");
         }
+    }
+
+    /**
+     * reporter.shutdown.timeout is Camel's graceful shutdown timeout (the one source of truth; it replaces
+     * camel.main.shutdown-timeout and the dev profile's 10 s). On a stop the queue consumer is suspended at once (it
+     * takes no new message), in-flight exchanges get this long to finish, then the rest is forced to stop: their
+     * transactions roll back and the messages stay on the queue.
+     */
+    private void configureShutdown(CamelContext camelContext) {
+        long millis = Settings.millis("reporter.shutdown.timeout", shutdownTimeout);
+        camelContext.getShutdownStrategy().setTimeUnit(TimeUnit.MILLISECONDS);
+        camelContext.getShutdownStrategy().setTimeout(millis);
+        camelContext.getShutdownStrategy().setShutdownNowOnTimeout(true);
     }
 
     private EmbeddedBroker embeddedBroker() {
