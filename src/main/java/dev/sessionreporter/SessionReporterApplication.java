@@ -24,13 +24,13 @@ public final class SessionReporterApplication {
     static final String SENSITIVE_KEYWORDS = "applicationtoken,ticket,sessionkeys,sessions";
     private static final Logger LOG = LoggerFactory.getLogger(SessionReporterApplication.class);
 
-    private SessionReporterApplication() {
-    }
-
     /** Added to the stop bound of {@link ExitOnStop}: start-up may still be running, a cut-short call may still end. */
     private static final Duration STOP_MARGIN = Duration.ofSeconds(30);
     /** Camel's own default, used when a stop signal arrives before the CamelContext exists. */
     private static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(45);
+
+    private SessionReporterApplication() {
+    }
 
     public static void main(String[] args) {
         Main main = createMain();
