@@ -171,11 +171,14 @@ public class SessionReporterConfiguration implements CamelConfiguration {
      * camel.main.shutdown-timeout and the dev profile's 10 s). On a stop the queue consumer is suspended at once (it
      * takes no new message), in-flight exchanges get this long to finish, then the rest is forced to stop: their
      * transactions roll back and the messages stay on the queue.
+     * <p>
+     * Whole seconds (rounded up), Camel's own unit: the shutdown strategy's time unit stays SECONDS, so code that sets
+     * a timeout in seconds later (camel-test does) still means seconds.
      */
     private void configureShutdown(CamelContext camelContext) {
         long millis = Settings.millis("reporter.shutdown.timeout", shutdownTimeout);
-        camelContext.getShutdownStrategy().setTimeUnit(TimeUnit.MILLISECONDS);
-        camelContext.getShutdownStrategy().setTimeout(millis);
+        camelContext.getShutdownStrategy().setTimeUnit(TimeUnit.SECONDS);
+        camelContext.getShutdownStrategy().setTimeout(TimeUnit.MILLISECONDS.toSeconds(millis + 999));
         camelContext.getShutdownStrategy().setShutdownNowOnTimeout(true);
     }
 
