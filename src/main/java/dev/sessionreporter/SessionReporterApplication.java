@@ -2,9 +2,11 @@ package dev.sessionreporter;
 
 import dev.sessionreporter.broker.RedriveDeadLetters;
 import dev.sessionreporter.broker.SendSessionKeys;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
+import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,35 +19,53 @@ import org.slf4j.LoggerFactory;
  * runs against the built-in SuperOffice simulator; {@code prod} never starts the simulator.
  * <p>
  * The first argument {@code send} or {@code redrive} runs an operator command instead (see README).
+ * <p>
+ * Exit codes: 0 after a clean stop (SIGTERM or Ctrl+C included: in-flight reports finish first, see
+ * {@link ExitOnStop}); 1 when it cannot start, or when the stop took longer than {@code reporter.shutdown.timeout}
+ * and in-flight reports were cut short (their queue messages stay on the queue).
  */
 public final class SessionReporterApplication {
     static final String DEFAULT_PROFILE = "dev";
     static final String SENSITIVE_KEYWORDS = "applicationtoken,ticket,sessionkeys,sessions";
     private static final Logger LOG = LoggerFactory.getLogger(SessionReporterApplication.class);
 
+    /** Added to the stop bound of {@link ExitOnStop}: start-up may still be running, a cut-short call may still end. */
+    private static final Duration STOP_MARGIN = Duration.ofSeconds(30);
+    /** Camel's own default, used when a stop signal arrives before the CamelContext exists. */
+    private static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(45);
+
     private SessionReporterApplication() {
     }
 
     public static void main(String[] args) {
-        // Artemis client threads are not daemons: always leave through System.exit so a failed start cannot hang.
-        System.exit(run(args));
+        if (isCommand(args)) {
+            System.exit(run(args));
+        }
+        Main main = createMain();
+        // Artemis client threads are not daemons: always leave through System.exit (or, once a stop signal has begun
+        // the JVM's shutdown, through the ExitOnStop hook) so that a failed start cannot hang.
+        ExitOnStop exit = ExitOnStop.install(() -> longestStop(main));
+        exit.exit(run(main, args));
     }
 
     /**
      * {@code send KEY...} and {@code redrive ...} run the operator commands of {@code broker/}; anything else starts the
-     * reporter. Returns the exit code.
+     * reporter (without the stop hook: used by tests). Returns the exit code.
      */
     static int run(String[] args) {
-        String command = args.length == 0 ? "" : args[0];
         String[] commandArgs = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
-        return switch (command) {
+        return switch (args.length == 0 ? "" : args[0]) {
             case "send" -> SendSessionKeys.run(commandArgs);
             case "redrive" -> RedriveDeadLetters.run(commandArgs);
-            default -> startReporter(args);
+            default -> run(createMain(), args);
         };
     }
 
-    private static int startReporter(String[] args) {
+    private static boolean isCommand(String[] args) {
+        return args.length > 0 && (args[0].equals("send") || args[0].equals("redrive"));
+    }
+
+    private static Main createMain() {
         String profile = activeProfile();
         Main main = new Main();
         main.configure().withProfile(profile);
@@ -53,8 +73,19 @@ public final class SessionReporterApplication {
         main.configure().withAdditionalSensitiveKeywords(SENSITIVE_KEYWORDS);
         main.configure().addConfiguration(SessionReporterConfiguration.class);
         main.setPropertyPlaceholderLocations(propertyLocations(profile));
+        return main;
+    }
+
+    private static int run(Main main, String[] args) {
         try {
             main.run(args);
+            CamelContext context = main.getCamelContext();
+            if (context != null && context.getShutdownStrategy().isTimeoutOccurred()) {
+                LOG.warn("Session reporter stopped after reporter.shutdown.timeout with reports still in flight: reports"
+                        + " that had not finished were cut short; their queue messages are not acknowledged and stay on"
+                        + " the queue");
+                return 1;
+            }
             return Math.max(main.getExitCode(), 0);
         } catch (Throwable e) {
             StartupConfigurationException configurationError = find(e, StartupConfigurationException.class);
@@ -65,6 +96,20 @@ public final class SessionReporterApplication {
             }
             return 1;
         }
+    }
+
+    /**
+     * How long a stop may take before {@link ExitOnStop} gives up: Camel's shutdown timeout (reporter.shutdown.timeout)
+     * plus Camel Main's extra shutdown timeout for the services plus a margin.
+     */
+    private static Duration longestStop(Main main) {
+        CamelContext context = main.getCamelContext();
+        Duration shutdownTimeout = context == null ? DEFAULT_SHUTDOWN_TIMEOUT
+                : Duration.ofMillis(context.getShutdownStrategy().getTimeUnit()
+                        .toMillis(context.getShutdownStrategy().getTimeout()));
+        return shutdownTimeout
+                .plusSeconds(main.getShutdownStrategy().getExtraShutdownTimeout())
+                .plus(STOP_MARGIN);
     }
 
     /** Profile file first (it overrides), then the working directory's application.properties, then the jar's copy. */

@@ -21,6 +21,7 @@ import dev.sessionreporter.soap.ReportSessionActiveRequest;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -84,6 +85,8 @@ public class SessionReporterConfiguration implements CamelConfiguration {
     String circuitBreakerWait;
     @PropertyInject("reporter.duplicates.window")
     String duplicatesWindow;
+    @PropertyInject("reporter.shutdown.timeout")
+    String shutdownTimeout;
 
     @PropertyInject("broker.url")
     String brokerUrl;
@@ -208,6 +211,7 @@ public class SessionReporterConfiguration implements CamelConfiguration {
         Settings.requireHttpUrl("superoffice.url", superOfficeUrl);
         camelContext.addService(new QueueConsumptionGate(camelContext, superOfficeCircuitBreaker(), "queue-trigger",
                 "direct:call-customer-service"), true, false);
+        configureShutdown(camelContext);
         if (embeddedBroker != null) {
             // Camel starts it now and stops it after the routes and the JMS component.
             camelContext.addService(embeddedBroker, true, true);
@@ -229,6 +233,22 @@ public class SessionReporterConfiguration implements CamelConfiguration {
 
     private Duration duplicatesWindow() {
         return Duration.ofMillis(Settings.nonNegativeMillis("reporter.duplicates.window", duplicatesWindow));
+    }
+
+    /**
+     * reporter.shutdown.timeout is Camel's graceful shutdown timeout (the one source of truth; it replaces
+     * camel.main.shutdown-timeout and the dev profile's 10 s). On a stop the queue consumer is suspended at once (it
+     * takes no new message), in-flight exchanges get this long to finish, then the rest is forced to stop: their
+     * transactions roll back and the messages stay on the queue.
+     * <p>
+     * Whole seconds (rounded up), Camel's own unit: the shutdown strategy's time unit stays SECONDS, so code that sets
+     * a timeout in seconds later (camel-test does) still means seconds.
+     */
+    private void configureShutdown(CamelContext camelContext) {
+        long millis = Settings.millis("reporter.shutdown.timeout", shutdownTimeout);
+        camelContext.getShutdownStrategy().setTimeUnit(TimeUnit.SECONDS);
+        camelContext.getShutdownStrategy().setTimeout(TimeUnit.MILLISECONDS.toSeconds(millis + 999));
+        camelContext.getShutdownStrategy().setShutdownNowOnTimeout(true);
     }
 
     private EmbeddedBroker embeddedBroker() {

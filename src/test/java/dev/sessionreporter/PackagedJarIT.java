@@ -96,6 +96,7 @@ class PackagedJarIT {
         assertThat(reporter.waitForExit(STOP))
                 .as("the reporter exits within %s of SIGTERM", STOP)
                 .isTrue();
+        assertThat(reporter.exitValue()).as("exit code after a clean stop on SIGTERM").isZero();
 
         String output = reporter.output();
         assertThat(output)
@@ -200,7 +201,7 @@ class PackagedJarIT {
         assertThat(reporter.waitForExit(REFUSE_TO_START))
                 .as("the reporter exits by itself within %s (no thread keeps the JVM alive)", REFUSE_TO_START)
                 .isTrue();
-        assertThat(reporter.exitValue()).as("exit code").isNotZero();
+        assertThat(reporter.exitValue()).as("exit code of a failed start").isEqualTo(1);
     }
 
     private static void awaitLine(JarProcess reporter, String regex) {

@@ -112,9 +112,17 @@ public final class JarProcess implements AutoCloseable {
         return process.exitValue();
     }
 
-    /** SIGTERM, as a service manager stops it. */
+    /**
+     * SIGTERM, as a service manager stops it. Sent through the {@link ProcessHandle}: {@code Process.destroy()} would
+     * also close our end of the output pipe, and everything the process writes while it stops would be lost.
+     */
     public void terminate() {
-        process.destroy();
+        process.toHandle().destroy();
+    }
+
+    /** SIGKILL ({@code kill -9}): the process ends at once, without any shutdown. Its output stays readable. */
+    public void kill() {
+        process.toHandle().destroyForcibly();
     }
 
     /** Kills the process and everything it started, if still running. */
