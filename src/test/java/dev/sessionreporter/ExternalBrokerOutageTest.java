@@ -50,6 +50,8 @@ class ExternalBrokerOutageTest extends ReporterTestSupport {
         Properties properties = new Properties();
         properties.setProperty("broker.url", BROKER.url());
         properties.setProperty("broker.reconnect-interval", "1s");
+        // this test proves redelivery of messages in flight: do not suppress the redelivered copies as duplicates
+        properties.setProperty("reporter.duplicates.window", "0");
         properties.setProperty("reporter.timer.enabled", "true");
         properties.setProperty("reporter.timer.period", "500");
         properties.setProperty("reporter.timer.initial-delay", "100");

@@ -69,7 +69,8 @@ class QueueTriggerTest extends ReporterTestSupport {
     void reportsJsonKeyFromQueue() throws Exception {
         String key = TestSecrets.sessionKey("json");
         SIMULATOR.addSession(key, 815);
-        NotifyBuilder done = new NotifyBuilder(context).fromRoute("queue-trigger").whenCompleted(1).create();
+        NotifyBuilder done = new NotifyBuilder(context).fromRoute("queue-trigger").wereSentTo("mock:result")
+                .whenExactlyDone(1).create();
 
         queue().sendText("{\"sessionKey\":\"" + key + "\",\"source\":\"chat\"}");
 
@@ -82,11 +83,10 @@ class QueueTriggerTest extends ReporterTestSupport {
     void sendsXmlMetacharactersInKeysEscapedNotRaw() throws Exception {
         String key = "a<b>&c\"d'e]]>f" + TestSecrets.sessionKey("meta").substring(0, 10);
         SIMULATOR.addSession(key, 99);
-        NotifyBuilder done = new NotifyBuilder(context).fromRoute("queue-trigger").whenCompleted(1).create();
-
         queue().sendText(key);
 
-        assertThat(done.matches(10, TimeUnit.SECONDS)).isTrue();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> SIMULATOR.acceptedReportCount(key) == 1);
         ReceivedRequest request = SIMULATOR.requestsFor(key).get(0);
         assertThat(request.accepted()).isTrue();
         assertThat(request.body()).doesNotContain("<b>").doesNotContain("]]>f").contains("&lt;b>");

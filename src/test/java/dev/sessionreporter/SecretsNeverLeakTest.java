@@ -77,8 +77,8 @@ class SecretsNeverLeakTest extends ReporterTestSupport {
             }
             return deadLetters.size() == 6;
         });
-        await().atMost(Duration.ofSeconds(10)).until(() -> SIMULATOR.acceptedReportCount(OK_KEY) == 1
-                && SIMULATOR.acceptedReportCount(JSON_KEY) == 1 && SIMULATOR.acceptedReportCount(TIMER_KEY) >= 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> SIMULATOR.acceptedReportCount(OK_KEY) >= 1
+                && SIMULATOR.acceptedReportCount(JSON_KEY) >= 1 && SIMULATOR.acceptedReportCount(TIMER_KEY) >= 1);
 
         Map<String, String> secrets = Map.of(
                 "the application token", TestSecrets.APPLICATION_TOKEN,
