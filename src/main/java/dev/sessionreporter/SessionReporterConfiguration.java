@@ -18,6 +18,7 @@ import dev.sessionreporter.soap.CallAttempts;
 import dev.sessionreporter.soap.CustomerServiceEndpoint;
 import dev.sessionreporter.soap.ReportSessionActiveAnswer;
 import dev.sessionreporter.soap.ReportSessionActiveRequest;
+import dev.sessionreporter.soap.TlsSettings;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -67,6 +68,23 @@ public class SessionReporterConfiguration implements CamelConfiguration {
     String connectTimeout;
     @PropertyInject("superoffice.receive-timeout")
     String receiveTimeout;
+
+    @PropertyInject("superoffice.allow-insecure-http")
+    boolean allowInsecureHttp;
+    @PropertyInject("superoffice.tls.trust-store")
+    String trustStore;
+    @PropertyInject("superoffice.tls.trust-store-password")
+    String trustStorePassword;
+    @PropertyInject("superoffice.tls.trust-store-type")
+    String trustStoreType;
+    @PropertyInject("superoffice.tls.key-store")
+    String keyStore;
+    @PropertyInject("superoffice.tls.key-store-password")
+    String keyStorePassword;
+    @PropertyInject("superoffice.tls.key-store-type")
+    String keyStoreType;
+    @PropertyInject("superoffice.wire-logging")
+    boolean wireLogging;
 
     @PropertyInject("reporter.timer.session-keys")
     String timerSessionKeys;
@@ -180,7 +198,9 @@ public class SessionReporterConfiguration implements CamelConfiguration {
     public CxfEndpoint customerService(CamelContext camelContext) {
         return CustomerServiceEndpoint.create(camelContext, superOfficeUrl,
                 Settings.millis("superoffice.connect-timeout", connectTimeout),
-                Settings.millis("superoffice.receive-timeout", receiveTimeout));
+                Settings.millis("superoffice.receive-timeout", receiveTimeout),
+                TlsSettings.create(trustStore, trustStorePassword, trustStoreType, keyStore, keyStorePassword, keyStoreType),
+                wireLogging, secretRedactor());
     }
 
     /**
@@ -209,6 +229,9 @@ public class SessionReporterConfiguration implements CamelConfiguration {
         Settings.require("superoffice.application-token", applicationToken);
         Settings.require("superoffice.ticket", ticket);
         Settings.requireHttpUrl("superoffice.url", superOfficeUrl);
+        if (production && !allowInsecureHttp) {
+            Settings.requireHttpsUnlessLoopback("superoffice.url", superOfficeUrl);
+        }
         camelContext.addService(new QueueConsumptionGate(camelContext, superOfficeCircuitBreaker(), "queue-trigger",
                 "direct:call-customer-service"), true, false);
         configureShutdown(camelContext);
@@ -285,6 +308,6 @@ public class SessionReporterConfiguration implements CamelConfiguration {
     }
 
     private SecretRedactor secretRedactor() {
-        return new SecretRedactor(applicationToken, ticket, brokerPassword);
+        return new SecretRedactor(applicationToken, ticket, brokerPassword, trustStorePassword, keyStorePassword);
     }
 }

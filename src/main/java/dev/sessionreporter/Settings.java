@@ -29,6 +29,26 @@ final class Settings {
                 + "https://online.superoffice.com/Cust12345/Remote/Services88/CustomerService.svc");
     }
 
+    /** Plain http:// leaks the token and ticket to the network: only to this machine, unless explicitly allowed. */
+    static void requireHttpsUnlessLoopback(String property, String value) {
+        URI uri = URI.create(value.strip());
+        if ("https".equalsIgnoreCase(uri.getScheme()) || isLoopback(uri.getHost())) {
+            return;
+        }
+        throw new StartupConfigurationException("Property " + property + " uses plain http:// to " + uri.getHost()
+                + ": the application token and ticket would travel unencrypted. Use https://, or set "
+                + "superoffice.allow-insecure-http=true (SUPEROFFICE_ALLOW_INSECURE_HTTP) if you really mean it");
+    }
+
+    static boolean isLoopback(String host) {
+        if (host == null) {
+            return false;
+        }
+        String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        return bare.equalsIgnoreCase("localhost") || bare.startsWith("127.") || bare.equals("::1")
+                || bare.equals("0:0:0:0:0:0:0:1");
+    }
+
     static long millis(String property, String value) {
         try {
             long millis = TimeUtils.toMilliSeconds(value.strip());

@@ -175,6 +175,20 @@ class PackagedJarIT {
                 .doesNotContain(TestSecrets.APPLICATION_TOKEN);
     }
 
+    @Test
+    void refusesPlainHttpToARemoteHostInProd() throws Exception {
+        // nothing is contacted: the check runs at start-up, before any call
+        JarProcess reporter = jars.start("prod-plain-http", prodEnvironment(Map.of(
+                "SUPEROFFICE_URL", "http://crm.example.com/SuperOffice/Remote/Services88/CustomerService.svc",
+                "SUPEROFFICE_APPLICATION_TOKEN", TestSecrets.APPLICATION_TOKEN,
+                "SUPEROFFICE_TICKET", TestSecrets.TICKET)));
+
+        assertExitsByItselfWithFailure(reporter);
+        assertThat(reporter.output()).contains("superoffice.url uses plain http:// to crm.example.com",
+                "superoffice.allow-insecure-http=true");
+        assertThat(reporter.output()).doesNotContain(TestSecrets.APPLICATION_TOKEN).doesNotContain(TestSecrets.TICKET);
+    }
+
     /** prod profile, own free ports and data dir (should anything start), no SuperOffice variable unless given. */
     private Map<String, String> prodEnvironment(Map<String, String> superOffice) {
         int simulatorPort = FreePort.find();

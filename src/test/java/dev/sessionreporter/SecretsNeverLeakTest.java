@@ -46,6 +46,8 @@ class SecretsNeverLeakTest extends ReporterTestSupport {
         properties.setProperty("reporter.timer.period", "1s");
         properties.setProperty("reporter.timer.session-keys", TIMER_KEY);
         properties.setProperty("superoffice.receive-timeout", "300");
+        // the SOAP wire log is on: it must mask the secrets too
+        properties.setProperty("superoffice.wire-logging", "true");
         return properties;
     }
 
@@ -96,9 +98,13 @@ class SecretsNeverLeakTest extends ReporterTestSupport {
         assertThat(log).contains("okay…", "rjct… dead-lettered", "reason=SERVER_REJECTED", "reason=TIMEOUT", "tmr1…");
         secrets.forEach((name, value) -> {
             if (log.contains(value)) {
-                fail("The log contains " + name + " in: " + lineContaining(log, value, value));
+                fail("The log contains " + name + " in: " + lineContaining(log, value, secrets.values()));
             }
         });
+        // (checked after the leak scan, and as booleans, so a failure never prints the log)
+        assertThat(log.contains("<ReportSessionActive") && log.contains(">XXX</SessionKey>")
+                && log.contains(">XXX</ApplicationToken>") && log.contains(">XXX</Ticket>"))
+                .as("the wire log shows the SOAP messages with token, ticket and key masked").isTrue();
         for (Message deadLetter : deadLetters) {
             for (String property : Collections.list((java.util.Enumeration<String>) deadLetter.getPropertyNames())) {
                 String value = String.valueOf(deadLetter.getObjectProperty(property));
@@ -122,8 +128,12 @@ class SecretsNeverLeakTest extends ReporterTestSupport {
         }
     }
 
-    /** The offending log line with the secret replaced, so the failure message does not leak it either. */
-    private static String lineContaining(String log, String value, String secret) {
-        return log.lines().filter(line -> line.contains(value)).findFirst().orElse("").replace(secret, "<SECRET>");
+    /** The offending log line with every secret replaced, so the failure message does not leak them either. */
+    private static String lineContaining(String log, String value, java.util.Collection<String> secrets) {
+        String line = log.lines().filter(candidate -> candidate.contains(value)).findFirst().orElse("");
+        for (String secret : secrets) {
+            line = line.replace(secret, "<SECRET>");
+        }
+        return line;
     }
 }

@@ -1,13 +1,18 @@
 package dev.sessionreporter.soap;
 
+import dev.sessionreporter.secret.SecretRedactor;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.cxf.common.DataFormat;
 import org.apache.camel.component.cxf.jaxws.CxfConfigurer;
 import org.apache.camel.component.cxf.jaxws.CxfEndpoint;
+import org.apache.camel.support.jsse.SSLContextParameters;
 import org.apache.cxf.endpoint.Client;
 import org.apache.cxf.endpoint.Server;
+import org.apache.cxf.ext.logging.LoggingFeature;
+import org.apache.cxf.ext.logging.MaskSensitiveHelper;
 import org.apache.cxf.frontend.AbstractWSDLBasedEndpointFactory;
 import org.apache.cxf.transport.http.HTTPConduit;
 import org.apache.cxf.transports.http.configuration.HTTPClientPolicy;
@@ -21,8 +26,15 @@ public final class CustomerServiceEndpoint {
     private CustomerServiceEndpoint() {
     }
 
+    /**
+     * SOAP elements whose content the optional wire log replaces with XXX: the secrets we send, and the free text of
+     * the server's ExceptionInfo and SOAP faults, which may echo them back (their text, redacted, is in the dead letter).
+     */
+    static final Set<String> SENSITIVE_ELEMENTS = Set.of("ApplicationToken", "Ticket", "SessionKey", "Password",
+            "Message", "FriendlyText", "StackTrace", "faultstring", "detail");
+
     public static CxfEndpoint create(CamelContext camelContext, String address, long connectTimeoutMillis,
-            long receiveTimeoutMillis) {
+            long receiveTimeoutMillis, SSLContextParameters tls, boolean wireLogging, SecretRedactor redactor) {
         CxfEndpoint endpoint = new CxfEndpoint();
         endpoint.setCamelContext(camelContext);
         endpoint.setAddress(address.strip());
@@ -37,7 +49,29 @@ public final class CustomerServiceEndpoint {
         // Belt and braces with the system property: keep CXF on the HttpURLConnection conduit per message.
         endpoint.setProperties(new HashMap<>(Map.of("force.urlconnection.http.conduit", Boolean.TRUE)));
         endpoint.setCxfConfigurer(new TimeoutsConfigurer(connectTimeoutMillis, receiveTimeoutMillis));
+        // Only https:// uses it. Hostname verification stays CXF's default (on); there is no way to switch it off.
+        endpoint.setSslContextParameters(tls);
+        if (wireLogging) {
+            LoggingFeature logging = new LoggingFeature();
+            logging.setSensitiveDataHelper(new RedactingMaskHelper(redactor));
+            logging.addSensitiveElementNames(SENSITIVE_ELEMENTS);
+            endpoint.getFeatures().add(logging);
+        }
         return endpoint;
+    }
+
+    /** Masks the sensitive elements, then removes any known secret value that is left anywhere in the logged text. */
+    private static final class RedactingMaskHelper extends MaskSensitiveHelper {
+        private final SecretRedactor redactor;
+
+        RedactingMaskHelper(SecretRedactor redactor) {
+            this.redactor = redactor;
+        }
+
+        @Override
+        public String maskSensitiveElements(org.apache.cxf.message.Message message, String originalLogString) {
+            return redactor.redact(super.maskSensitiveElements(message, originalLogString), null);
+        }
     }
 
     private record TimeoutsConfigurer(long connectTimeoutMillis, long receiveTimeoutMillis) implements CxfConfigurer {

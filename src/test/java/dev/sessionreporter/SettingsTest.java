@@ -1,0 +1,36 @@
+package dev.sessionreporter;
+
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class SettingsTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"https://online.superoffice.com/Cust1/Remote/Services88/CustomerService.svc",
+            "http://127.0.0.1:8089/x/Remote/Services88/CustomerService.svc", "http://localhost/x",
+            "http://[::1]:8080/x", "http://127.10.0.1/x"})
+    void acceptsHttpsAndLoopbackHttp(String url) {
+        assertThatCode(() -> Settings.requireHttpsUnlessLoopback("superoffice.url", url)).doesNotThrowAnyException();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://crm.example.com/x", "http://10.0.0.5/x", "http://localhost.example.com/x",
+            "http://128.0.0.1/x"})
+    void refusesPlainHttpToAnyOtherHost(String url) {
+        assertThatThrownBy(() -> Settings.requireHttpsUnlessLoopback("superoffice.url", url))
+                .isInstanceOf(StartupConfigurationException.class)
+                .hasMessageContaining("superoffice.url uses plain http://")
+                .hasMessageContaining("superoffice.allow-insecure-http=true");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ftp://x/y", "not a url", "http:///nohost", "mailto:a@b"})
+    void refusesWhatIsNotAnHttpUrl(String url) {
+        assertThatThrownBy(() -> Settings.requireHttpUrl("superoffice.url", url))
+                .isInstanceOf(StartupConfigurationException.class)
+                .hasMessageContaining("must be an http:// or https:// URL");
+    }
+}
