@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SessionReporterApplication {
     static final String DEFAULT_PROFILE = "dev";
-    static final String SENSITIVE_KEYWORDS = "applicationtoken,ticket,sessionkeys,sessions,truststorepassword,keystorepassword";
+    static final String SENSITIVE_KEYWORDS = "applicationtoken,ticket,sessionkeys,sessions,truststorepassword,keystorepassword,systemusertoken";
     private static final Logger LOG = LoggerFactory.getLogger(SessionReporterApplication.class);
 
     /** Added to the stop bound of {@link ExitOnStop}: start-up may still be running, a cut-short call may still end. */

@@ -1,6 +1,12 @@
 package dev.sessionreporter;
 
-import dev.sessionreporter.auth.SuperOfficeCredentials;
+import dev.sessionreporter.auth.AuthMode;
+import dev.sessionreporter.auth.Login;
+import dev.sessionreporter.auth.PasswordLogin;
+import dev.sessionreporter.auth.StaticTicketLogin;
+import dev.sessionreporter.auth.SystemUserLogin;
+import dev.sessionreporter.auth.TicketCache;
+import dev.sessionreporter.auth.TicketRenewal;
 import dev.sessionreporter.breaker.QueueConsumptionGate;
 import dev.sessionreporter.breaker.SuperOfficeCircuitBreaker;
 import dev.sessionreporter.broker.BrokerConnectionFactory;
@@ -21,7 +27,10 @@ import dev.sessionreporter.soap.ReportSessionActiveRequest;
 import dev.sessionreporter.soap.TlsSettings;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import javax.net.ssl.SSLContext;
+import org.apache.camel.support.jsse.SSLContextParameters;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
@@ -69,6 +78,34 @@ public class SessionReporterConfiguration implements CamelConfiguration {
     @PropertyInject("superoffice.receive-timeout")
     String receiveTimeout;
 
+    @PropertyInject("superoffice.auth.mode")
+    String authMode;
+    @PropertyInject("superoffice.username")
+    String username;
+    @PropertyInject("superoffice.password")
+    String password;
+    @PropertyInject("superoffice.auth.so-principal-url")
+    String soPrincipalUrl;
+    @PropertyInject("superoffice.auth.system-user-token")
+    String systemUserToken;
+    @PropertyInject("superoffice.auth.private-key-file")
+    String privateKeyFile;
+    @PropertyInject("superoffice.auth.context-identifier")
+    String contextIdentifier;
+    @PropertyInject("superoffice.auth.system-user-url")
+    String systemUserUrl;
+    @PropertyInject("superoffice.auth.jwks-url")
+    String jwksUrl;
+    @PropertyInject("superoffice.auth.jwt-certificate-file")
+    String jwtCertificateFile;
+    @PropertyInject("superoffice.auth.login-at-start")
+    boolean loginAtStart;
+    @PropertyInject("superoffice.auth.max-ticket-age")
+    String maxTicketAge;
+    @PropertyInject("superoffice.auth.retry-after")
+    String loginRetryAfter;
+    @PropertyInject("superoffice.auth.credential-rejection-pattern")
+    String credentialRejectionPattern;
     @PropertyInject("superoffice.allow-insecure-http")
     boolean allowInsecureHttp;
     @PropertyInject("superoffice.tls.trust-store")
@@ -133,6 +170,8 @@ public class SessionReporterConfiguration implements CamelConfiguration {
     private final FailureClassifier failureClassifier = new FailureClassifier();
     private EmbeddedBroker embeddedBroker;
     private CircuitBreaker circuitBreaker;
+    private TicketCache ticketCache;
+    private AuthMode resolvedAuthMode;
     private JmsPoolConnectionFactory connectionFactory;
 
     @BindToRegistry("sessionKeyInput")
@@ -162,14 +201,20 @@ public class SessionReporterConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry("reportSessionActiveRequest")
-    public ReportSessionActiveRequest reportSessionActiveRequest() {
-        return new ReportSessionActiveRequest(new SuperOfficeCredentials(applicationToken, ticket),
+    public ReportSessionActiveRequest reportSessionActiveRequest(CamelContext camelContext) {
+        return new ReportSessionActiveRequest(applicationToken, ticketCache(camelContext),
                 Settings.optionalInt("superoffice.time-zone-id", timeZoneId));
     }
 
     @BindToRegistry("reportSessionActiveAnswer")
     public ReportSessionActiveAnswer reportSessionActiveAnswer() {
-        return new ReportSessionActiveAnswer(secretRedactor());
+        return new ReportSessionActiveAnswer(secretRedactor(),
+                Settings.pattern("superoffice.auth.credential-rejection-pattern", credentialRejectionPattern));
+    }
+
+    @BindToRegistry("ticketRenewal")
+    public TicketRenewal ticketRenewal(CamelContext camelContext) {
+        return new TicketRenewal(ticketCache(camelContext), authMode() != AuthMode.TICKET);
     }
 
     @BindToRegistry("failureClassifier")
@@ -199,7 +244,7 @@ public class SessionReporterConfiguration implements CamelConfiguration {
         return CustomerServiceEndpoint.create(camelContext, superOfficeUrl,
                 Settings.millis("superoffice.connect-timeout", connectTimeout),
                 Settings.millis("superoffice.receive-timeout", receiveTimeout),
-                TlsSettings.create(trustStore, trustStorePassword, trustStoreType, keyStore, keyStorePassword, keyStoreType),
+                tlsSettings(),
                 wireLogging, secretRedactor());
     }
 
@@ -227,14 +272,17 @@ public class SessionReporterConfiguration implements CamelConfiguration {
         }
         Settings.require("superoffice.url", superOfficeUrl);
         Settings.require("superoffice.application-token", applicationToken);
-        Settings.require("superoffice.ticket", ticket);
         Settings.requireHttpUrl("superoffice.url", superOfficeUrl);
+        LOG.info("SuperOffice credentials: auth mode {}", authMode().propertyValue());
         if (production && !allowInsecureHttp) {
             Settings.requireHttpsUnlessLoopback("superoffice.url", superOfficeUrl);
         }
         camelContext.addService(new QueueConsumptionGate(camelContext, superOfficeCircuitBreaker(), "queue-trigger",
                 "direct:call-customer-service"), true, false);
         configureShutdown(camelContext);
+        if (loginAtStart) {
+            ticketCache(camelContext).loginNow();
+        }
         if (embeddedBroker != null) {
             // Camel starts it now and stops it after the routes and the JMS component.
             camelContext.addService(embeddedBroker, true, true);
@@ -274,6 +322,69 @@ public class SessionReporterConfiguration implements CamelConfiguration {
         camelContext.getShutdownStrategy().setShutdownNowOnTimeout(true);
     }
 
+    /** superoffice.auth.mode, or when empty the mode whose credentials are set. */
+    private AuthMode authMode() {
+        if (resolvedAuthMode == null) {
+            resolvedAuthMode = AuthMode.resolve(authMode, ticket, username, systemUserToken);
+        }
+        return resolvedAuthMode;
+    }
+
+    /** The one ticket of the application, for every route and consumer. */
+    private TicketCache ticketCache(CamelContext camelContext) {
+        if (ticketCache == null) {
+            ticketCache = new TicketCache(login(camelContext), Settings.duration("superoffice.auth.max-ticket-age", maxTicketAge),
+                    Settings.duration("superoffice.auth.retry-after", loginRetryAfter), Clock.systemUTC());
+        }
+        return ticketCache;
+    }
+
+    private Login login(CamelContext camelContext) {
+        String url = superOfficeUrl == null ? "" : superOfficeUrl.strip();
+        return switch (authMode()) {
+            case TICKET -> {
+                Settings.require("superoffice.ticket", ticket);
+                yield new StaticTicketLogin(ticket);
+            }
+            case PASSWORD -> {
+                Settings.require("superoffice.username", username);
+                Settings.require("superoffice.password", password);
+                yield new PasswordLogin(Settings.orDefault(soPrincipalUrl, PasswordLogin.urlFor(url)), applicationToken,
+                        username, password, sslContext(camelContext),
+                        Settings.millis("superoffice.connect-timeout", connectTimeout),
+                        Settings.millis("superoffice.receive-timeout", receiveTimeout), Clock.systemUTC());
+            }
+            case SYSTEM_USER -> {
+                Settings.require("superoffice.auth.system-user-token", systemUserToken);
+                Settings.require("superoffice.auth.private-key-file", privateKeyFile);
+                Settings.require("superoffice.auth.context-identifier", contextIdentifier);
+                String host = Settings.origin("superoffice.url", url);
+                yield new SystemUserLogin(
+                        java.net.URI.create(Settings.orDefault(systemUserUrl, host + "/Login/api/PartnerSystemUser/Authenticate")),
+                        applicationToken, contextIdentifier.strip(), systemUserToken.strip(),
+                        Settings.privateKey("superoffice.auth.private-key-file", privateKeyFile),
+                        java.net.URI.create(Settings.orDefault(jwksUrl, host + "/login/.well-known/jwks")),
+                        jwtCertificateFile == null || jwtCertificateFile.isBlank() ? null
+                                : SystemUserLogin.certificateKeys(java.nio.file.Path.of(jwtCertificateFile.strip())),
+                        sslContext(camelContext),
+                        Duration.ofMillis(Settings.millis("superoffice.receive-timeout", receiveTimeout)), Clock.systemUTC());
+            }
+        };
+    }
+
+    private SSLContext sslContext(CamelContext camelContext) {
+        try {
+            return tlsSettings().createSSLContext(camelContext);
+        } catch (Exception e) {
+            throw new StartupConfigurationException("The TLS settings (superoffice.tls.*) cannot be used: "
+                    + e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    private SSLContextParameters tlsSettings() {
+        return TlsSettings.create(trustStore, trustStorePassword, trustStoreType, keyStore, keyStorePassword, keyStoreType);
+    }
+
     private EmbeddedBroker embeddedBroker() {
         if (embeddedBroker == null) {
             embeddedBroker = new EmbeddedBroker(embeddedBrokerHost, embeddedBrokerPort, Path.of(embeddedBrokerDataDir),
@@ -308,6 +419,7 @@ public class SessionReporterConfiguration implements CamelConfiguration {
     }
 
     private SecretRedactor secretRedactor() {
-        return new SecretRedactor(applicationToken, ticket, brokerPassword, trustStorePassword, keyStorePassword);
+        return new SecretRedactor(applicationToken, ticket, brokerPassword, trustStorePassword, keyStorePassword, password,
+                systemUserToken);
     }
 }

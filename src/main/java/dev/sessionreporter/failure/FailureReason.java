@@ -19,6 +19,11 @@ public enum FailureReason {
     UNREACHABLE,
     /** No answer within the receive timeout (retried first). */
     TIMEOUT,
+    /**
+     * The server rejected the credentials and a new ticket could not be obtained (login refused or impossible, or a
+     * static ticket that cannot be renewed).
+     */
+    AUTHENTICATION_FAILED,
     /** A failure the reporter did not expect (a defect): the message is kept with the exception type as detail. */
     UNEXPECTED_ERROR
 }

@@ -21,6 +21,8 @@ public final class ReporterHeaders {
     public static final String SESSION_KEY_PROPERTY = "SessionReporterSessionKey";
     /** Exchange property: the body as it arrived, restored before dead-lettering. */
     public static final String ORIGINAL_BODY_PROPERTY = "SessionReporterOriginalBody";
+    /** Exchange property: the ticket the last call used, so a rejection renews exactly that one. */
+    public static final String TICKET_USED_PROPERTY = "SessionReporterTicketUsed";
     /** Exchange property: System.nanoTime() when the first SOAP call started. */
     public static final String STARTED_NANOS_PROPERTY = "SessionReporterStartedNanos";
     /** Exchange property: number of SOAP calls made for this exchange. */

@@ -1,5 +1,6 @@
 package dev.sessionreporter.soap;
 
+import dev.sessionreporter.failure.CredentialsRejectedException;
 import dev.sessionreporter.failure.FailureReason;
 import dev.sessionreporter.failure.ReportFailedException;
 import dev.sessionreporter.failure.ReporterHeaders;
@@ -7,6 +8,7 @@ import dev.sessionreporter.secret.SecretRedactor;
 import dev.sessionreporter.secret.SessionKeyMask;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import javax.xml.namespace.QName;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.cxf.common.CxfPayload;
@@ -24,9 +26,11 @@ public class ReportSessionActiveAnswer {
     private static final int MAX_DETAIL = 500;
 
     private final SecretRedactor redactor;
+    private final Pattern credentialRejection;
 
-    public ReportSessionActiveAnswer(SecretRedactor redactor) {
+    public ReportSessionActiveAnswer(SecretRedactor redactor, Pattern credentialRejection) {
         this.redactor = redactor;
+        this.credentialRejection = credentialRejection;
     }
 
     /**
@@ -61,8 +65,12 @@ public class ReportSessionActiveAnswer {
         String succeededText = succeeded.getTextContent().strip();
         // xsd:boolean: true/false or 1/0
         if ("false".equals(succeededText) || "0".equals(succeededText)) {
-            throw new ReportFailedException(FailureReason.SERVER_REJECTED,
-                    "Succeeded=false: " + exceptionInfo(header(payload, CustomerServiceContract.EXCEPTION_INFO), sessionKey));
+            Element info = header(payload, CustomerServiceContract.EXCEPTION_INFO);
+            String detail = "Succeeded=false: " + exceptionInfo(info, sessionKey);
+            if (credentialsRejected(info)) {
+                throw new CredentialsRejectedException(detail);
+            }
+            throw new ReportFailedException(FailureReason.SERVER_REJECTED, detail);
         }
         if (!"true".equals(succeededText) && !"1".equals(succeededText)) {
             throw malformed("the Succeeded header is not a boolean");
@@ -85,6 +93,15 @@ public class ReportSessionActiveAnswer {
                     "Response=" + loginId + ": the server does not know this session (unknown or expired key)");
         }
         return loginId;
+    }
+
+    /** Matched against the raw ExceptionType and Message (the detail kept for the operator is redacted). */
+    private boolean credentialsRejected(Element exceptionInfo) {
+        if (credentialRejection == null || exceptionInfo == null || isNil(exceptionInfo)) {
+            return false;
+        }
+        String text = text(child(exceptionInfo, "ExceptionType")) + " " + text(child(exceptionInfo, "Message"));
+        return credentialRejection.matcher(text).find();
     }
 
     private String exceptionInfo(Element exceptionInfo, String sessionKey) {

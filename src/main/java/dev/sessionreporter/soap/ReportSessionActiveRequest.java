@@ -1,6 +1,7 @@
 package dev.sessionreporter.soap;
 
-import dev.sessionreporter.auth.SuperOfficeCredentials;
+import dev.sessionreporter.auth.Ticket;
+import dev.sessionreporter.auth.TicketCache;
 import dev.sessionreporter.failure.ReporterHeaders;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,27 +22,51 @@ import org.w3c.dom.Element;
 public class ReportSessionActiveRequest {
     private static final ThreadLocal<DocumentBuilder> BUILDERS = ThreadLocal.withInitial(ReportSessionActiveRequest::newBuilder);
 
-    private final SuperOfficeCredentials credentials;
+    private final String applicationToken;
+    private final TicketCache tickets;
     private final Integer timeZoneId;
 
-    public ReportSessionActiveRequest(SuperOfficeCredentials credentials, Integer timeZoneId) {
-        this.credentials = credentials;
+    public ReportSessionActiveRequest(String applicationToken, TicketCache tickets, Integer timeZoneId) {
+        this.applicationToken = applicationToken;
+        this.tickets = tickets;
         this.timeZoneId = timeZoneId;
     }
 
-    /** Replaces the body with the SOAP payload for the key in {@link ReporterHeaders#SESSION_KEY_PROPERTY}. */
+    /**
+     * Replaces the body with the SOAP payload for the key in {@link ReporterHeaders#SESSION_KEY_PROPERTY}, with the
+     * application's current ticket (remembered in {@link ReporterHeaders#TICKET_USED_PROPERTY} for a renewal). An
+     * Online login may name the tenant's current host: the call then goes there.
+     */
     public void build(Exchange exchange) {
         String sessionKey = exchange.getProperty(ReporterHeaders.SESSION_KEY_PROPERTY, String.class);
-        exchange.getIn().setBody(payload(sessionKey));
+        Ticket ticket = tickets.current();
+        exchange.setProperty(ReporterHeaders.TICKET_USED_PROPERTY, ticket.value());
+        if (ticket.netServerUrl() != null) {
+            exchange.getIn().setHeader(Exchange.DESTINATION_OVERRIDE_URL, customerServiceUrl(ticket.netServerUrl()));
+        }
+        exchange.getIn().setBody(payload(sessionKey, ticket.value()));
+    }
+
+    /** {@code https://online3.superoffice.com/Cust12345/} (with or without Remote/Services88/) to the service URL. */
+    static String customerServiceUrl(String netServerUrl) {
+        String base = netServerUrl.endsWith("/") ? netServerUrl : netServerUrl + "/";
+        if (!base.endsWith("Remote/Services88/")) {
+            base = base + "Remote/Services88/";
+        }
+        return base + "CustomerService.svc";
     }
 
     CxfPayload<SoapHeader> payload(String sessionKey) {
+        return payload(sessionKey, tickets.current().value());
+    }
+
+    private CxfPayload<SoapHeader> payload(String sessionKey, String ticket) {
         Document document = BUILDERS.get().newDocument();
         List<SoapHeader> headers = new ArrayList<>(3);
         headers.add(new SoapHeader(CustomerServiceContract.APPLICATION_TOKEN,
-                textElement(document, "ApplicationToken", credentials.applicationToken())));
+                textElement(document, "ApplicationToken", applicationToken)));
         Element credentialsElement = element(document, "Credentials");
-        credentialsElement.appendChild(textElement(document, "Ticket", credentials.ticket()));
+        credentialsElement.appendChild(textElement(document, "Ticket", ticket));
         headers.add(new SoapHeader(CustomerServiceContract.CREDENTIALS, credentialsElement));
         if (timeZoneId != null) {
             Element timeZone = element(document, "TimeZone");

@@ -27,7 +27,8 @@ class ReportSessionActiveAnswerTest {
     private static final String TICKET = "7T:secret-ticket-value";
     private static final String KEY = "Qv9LxT2mR7wK4pZs8nB3cY6dF1gH5jA0";
 
-    private final ReportSessionActiveAnswer answer = new ReportSessionActiveAnswer(new SecretRedactor(TICKET));
+    private final ReportSessionActiveAnswer answer = new ReportSessionActiveAnswer(new SecretRedactor(TICKET),
+            java.util.regex.Pattern.compile("(?i)ticket|credential|authenticat|session expired"));
 
     // ---------------------------------------------------------------- success
 

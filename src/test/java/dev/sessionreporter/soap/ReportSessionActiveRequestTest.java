@@ -2,7 +2,7 @@ package dev.sessionreporter.soap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sessionreporter.auth.SuperOfficeCredentials;
+import dev.sessionreporter.auth.TicketCache;
 import java.util.ArrayList;
 import java.util.List;
 import javax.xml.namespace.QName;
@@ -21,11 +21,11 @@ class ReportSessionActiveRequestTest {
     private static final String TICKET = "7T:dGlja2V0LXNlY3JldC1YdjNuOFdxMg==";
     private static final String KEY = "Qv9LxT2mR7wK4pZs8nB3cY6dF1gH5jA0";
 
-    private final SuperOfficeCredentials credentials = new SuperOfficeCredentials(TOKEN, TICKET);
+    private final TicketCache tickets = TicketCache.fixed(TICKET);
 
     @Test
     void addsApplicationTokenAndCredentialsHeadersWithoutTimeZone() {
-        CxfPayload<SoapHeader> payload = new ReportSessionActiveRequest(credentials, null).payload(KEY);
+        CxfPayload<SoapHeader> payload = new ReportSessionActiveRequest(TOKEN, tickets, null).payload(KEY);
 
         assertThat(payload.getHeaders()).extracting(SoapHeader::getName)
                 .containsExactly(new QName(NS, "ApplicationToken"), new QName(NS, "Credentials"));
@@ -33,7 +33,7 @@ class ReportSessionActiveRequestTest {
 
     @Test
     void putsApplicationTokenAsTextOfApplicationTokenHeader() {
-        Element token = headerElement(new ReportSessionActiveRequest(credentials, null).payload(KEY), "ApplicationToken");
+        Element token = headerElement(new ReportSessionActiveRequest(TOKEN, tickets, null).payload(KEY), "ApplicationToken");
 
         assertName(token, "ApplicationToken");
         assertThat(token.getTextContent()).isEqualTo(TOKEN);
@@ -42,7 +42,7 @@ class ReportSessionActiveRequestTest {
 
     @Test
     void putsTicketInsideCredentialsHeader() {
-        Element credentialsElement = headerElement(new ReportSessionActiveRequest(credentials, null).payload(KEY), "Credentials");
+        Element credentialsElement = headerElement(new ReportSessionActiveRequest(TOKEN, tickets, null).payload(KEY), "Credentials");
 
         assertName(credentialsElement, "Credentials");
         List<Element> children = childElements(credentialsElement);
@@ -53,7 +53,7 @@ class ReportSessionActiveRequestTest {
 
     @Test
     void addsTimeZoneHeaderWhenTimeZoneIdIsGiven() {
-        CxfPayload<SoapHeader> payload = new ReportSessionActiveRequest(credentials, 294).payload(KEY);
+        CxfPayload<SoapHeader> payload = new ReportSessionActiveRequest(TOKEN, tickets, 294).payload(KEY);
 
         assertThat(payload.getHeaders()).extracting(SoapHeader::getName).containsExactly(
                 new QName(NS, "ApplicationToken"), new QName(NS, "Credentials"), new QName(NS, "TimeZone"));
@@ -67,20 +67,20 @@ class ReportSessionActiveRequestTest {
 
     @Test
     void writesNegativeAndZeroTimeZoneIdsAsGiven() {
-        assertThat(headerElement(new ReportSessionActiveRequest(credentials, 0).payload(KEY), "TimeZone").getTextContent())
+        assertThat(headerElement(new ReportSessionActiveRequest(TOKEN, tickets, 0).payload(KEY), "TimeZone").getTextContent())
                 .isEqualTo("0");
     }
 
     @Test
     void headerContentsAreDomElements() {
-        CxfPayload<SoapHeader> payload = new ReportSessionActiveRequest(credentials, 1).payload(KEY);
+        CxfPayload<SoapHeader> payload = new ReportSessionActiveRequest(TOKEN, tickets, 1).payload(KEY);
 
         assertThat(payload.getHeaders()).allSatisfy(h -> assertThat(h.getObject()).isInstanceOf(Element.class));
     }
 
     @Test
     void bodyIsOneReportSessionActiveElementWithTheSessionKey() {
-        CxfPayload<SoapHeader> payload = new ReportSessionActiveRequest(credentials, null).payload(KEY);
+        CxfPayload<SoapHeader> payload = new ReportSessionActiveRequest(TOKEN, tickets, null).payload(KEY);
 
         assertThat(payload.getBody()).hasSize(1);
         Element operation = payload.getBody().get(0);
@@ -94,7 +94,7 @@ class ReportSessionActiveRequestTest {
     @ParameterizedTest
     @ValueSource(strings = {"a<b>&\"'", "]]>", "<SessionKey>x</SessionKey>", "a&amp;b", "&#x41;", "ключ-€"})
     void keepsSessionKeyTextExactlyIncludingXmlMetacharacters(String key) {
-        CxfPayload<SoapHeader> payload = new ReportSessionActiveRequest(credentials, null).payload(key);
+        CxfPayload<SoapHeader> payload = new ReportSessionActiveRequest(TOKEN, tickets, null).payload(key);
 
         Element sessionKey = childElements(payload.getBody().get(0)).get(0);
         assertThat(sessionKey.getTextContent()).isEqualTo(key);
@@ -103,9 +103,8 @@ class ReportSessionActiveRequestTest {
 
     @Test
     void keepsTokenAndTicketWithXmlMetacharactersAsText() {
-        SuperOfficeCredentials odd = new SuperOfficeCredentials("tok<en>&\"'", "7T:a]]>b&c");
-
-        CxfPayload<SoapHeader> payload = new ReportSessionActiveRequest(odd, null).payload(KEY);
+        CxfPayload<SoapHeader> payload = new ReportSessionActiveRequest("tok<en>&\"'", TicketCache.fixed("7T:a]]>b&c"), null)
+                .payload(KEY);
 
         assertThat(headerElement(payload, "ApplicationToken").getTextContent()).isEqualTo("tok<en>&\"'");
         assertThat(headerElement(payload, "Credentials").getTextContent()).isEqualTo("7T:a]]>b&c");
@@ -113,7 +112,7 @@ class ReportSessionActiveRequestTest {
 
     @Test
     void buildsIndependentPayloadsForConsecutiveKeys() {
-        ReportSessionActiveRequest request = new ReportSessionActiveRequest(credentials, null);
+        ReportSessionActiveRequest request = new ReportSessionActiveRequest(TOKEN, tickets, null);
 
         CxfPayload<SoapHeader> first = request.payload("firstKey1234");
         CxfPayload<SoapHeader> second = request.payload("secondKey5678");
