@@ -3,6 +3,9 @@ package dev.sessionreporter.simulator;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,7 +15,10 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.PublicKey;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -33,6 +39,8 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,7 +69,26 @@ import org.slf4j.LoggerFactory;
  *   <li>session lookup: {@code Response} = login id, or 0 for an unknown (or absent) key; {@code Succeeded=true}.</li>
  * </ol>
  *
- * <p>Never logs the application token, the ticket or a full session key.
+ * <p>Authentication (the same server, the same strictness):
+ * <ul>
+ *   <li>{@code .../Remote/Services88/SoPrincipal.svc} (any prefix), {@code AuthenticateUsernamePassword}: the same
+ *       HTTP/XML/SOAP checks as above with its own SOAPAction, header {@code ApplicationToken} only (others ignored
+ *       unless {@code mustUnderstand}), body {@code UserName, Password} in that order. Users from
+ *       {@link #addUser}. Success: {@code AuthenticateResponse { Response (SoPrincipalCarrier subset),
+ *       Credentials { Ticket }, AuthenticationSucceeded=true }}; wrong user or password:
+ *       {@code AuthenticationSucceeded=false}, no ticket, {@code Succeeded=true}; wrong ApplicationToken:
+ *       {@code Succeeded=false}, {@code SoApplicationTokenException}.</li>
+ *   <li>{@code POST /Login/api/PartnerSystemUser/Authenticate} and {@code GET /login/.well-known/jwks}: see
+ *       {@link PartnerSystemUserService}.</li>
+ *   <li>Each login issues a new ticket ({@code 7T:} + random base64, {@link #loginCount()}), valid for
+ *       {@link #setTicketLifetime} (default 6 h), sliding. CustomerService accepts issued, unexpired tickets and the
+ *       fixed constructor ticket (forever, unless {@link #setAcceptFixedTicket}{@code (false)}); others are answered
+ *       {@code Succeeded=false}, {@code SoCredentialsException}.</li>
+ * </ul>
+ * These requests are recorded in {@link #authenticationRequests()}, not in {@link #requests()}; injected
+ * {@link SimulatedFailure}s apply to ReportSessionActive only. {@link #startHttps} serves all of it over TLS.
+ *
+ * <p>Never logs the application token, the ticket, a password or a full session key.
  */
 public final class CustomerServiceSimulator implements AutoCloseable {
 
@@ -74,6 +101,25 @@ public final class CustomerServiceSimulator implements AutoCloseable {
             "\"http://www.superoffice.net/ws/crm/NetServer/Services88/CustomerService/ReportSessionActive\"";
     public static final String RESPONSE_SOAP_ACTION =
             "http://www.superoffice.net/ws/crm/NetServer/Services88/CustomerService/ReportSessionActiveResponse";
+    public static final String SO_PRINCIPAL_PATH = "/Remote/Services88/SoPrincipal.svc";
+    public static final String SO_PRINCIPAL_SOAP_ACTION =
+            "\"http://www.superoffice.net/ws/crm/NetServer/Services88/SoPrincipal/AuthenticateUsernamePassword\"";
+    public static final String SO_PRINCIPAL_RESPONSE_SOAP_ACTION =
+            "http://www.superoffice.net/ws/crm/NetServer/Services88/SoPrincipal/AuthenticateUsernamePasswordResponse";
+    /** SuperOffice Online system-user login (JSON), see {@link #partnerSystemUserUrl()}. */
+    public static final String PARTNER_SYSTEM_USER_PATH = "/Login/api/PartnerSystemUser/Authenticate";
+    /** The JWKS holding the public key the simulator signs its JWTs with. */
+    public static final String JWKS_PATH = "/login/.well-known/jwks";
+    /** JWT claim holding the NetServer ticket. */
+    public static final String TICKET_CLAIM = "http://schemes.superoffice.net/identity/ticket";
+    /** JWT claim holding the tenant's current SOAP base URL (ends with {@code /Remote/Services88/}). */
+    public static final String NETSERVER_URL_CLAIM = "http://schemes.superoffice.net/identity/netserver_url";
+    /** JWT claim holding the tenant's REST base URL. */
+    public static final String WEBAPI_URL_CLAIM = "http://schemes.superoffice.net/identity/webapi_url";
+    /** JWT claim holding the context identifier ({@code CustNNNNN}). */
+    public static final String CONTEXT_CLAIM = "http://schemes.superoffice.net/identity/ctx";
+    /** The {@code aud} of the simulator's JWTs (the JWT's {@code iss} is {@link #baseUrl()}). */
+    public static final String JWT_AUDIENCE = "spn:session-reporter-simulator";
 
     static final int WORKER_THREADS = 64;
     static final int MAX_BODY_BYTES = 1024 * 1024;
@@ -95,7 +141,14 @@ public final class CustomerServiceSimulator implements AutoCloseable {
     private final Object lifecycle = new Object();
     private final int instance = INSTANCES.incrementAndGet();
 
+    private final TicketRegistry tickets = new TicketRegistry();
+    private final Map<String, String> users = new ConcurrentHashMap<>();
+    private final List<ReceivedRequest> authRecorded = Collections.synchronizedList(new ArrayList<>());
+    private final PartnerSystemUserService partnerSystemUser;
+    private volatile boolean acceptFixedTicket = true;
+
     private volatile HttpServer server;
+    private volatile boolean https;
     private volatile ExecutorService workers;
     private volatile ScheduledExecutorService scheduler;
     private volatile boolean running;
@@ -108,19 +161,53 @@ public final class CustomerServiceSimulator implements AutoCloseable {
     public CustomerServiceSimulator(String applicationToken, String ticket) {
         this.applicationToken = applicationToken;
         this.ticket = Objects.requireNonNull(ticket, "ticket");
+        this.partnerSystemUser = new PartnerSystemUserService(tickets, () -> this.applicationToken, this::baseUrl,
+                "so-sim-" + instance);
     }
 
     // ------------------------------------------------------------------ lifecycle
 
     /** Binds 127.0.0.1:{@code port} (0 = ephemeral) and starts serving. May be called again after {@link #close()}. */
     public CustomerServiceSimulator start(int port) {
+        return startServer(port, null);
+    }
+
+    /**
+     * Like {@link #start(int)} but serves HTTPS (TLS 1.2/1.3 only, as SuperOffice Online) with the key and certificate
+     * of {@code serverContext}; all endpoints and URLs are the same, with {@code https://}.
+     */
+    public CustomerServiceSimulator startHttps(int port, SSLContext serverContext) {
+        return startServer(port, Objects.requireNonNull(serverContext, "serverContext"));
+    }
+
+    private CustomerServiceSimulator startServer(int port, SSLContext tls) {
         synchronized (lifecycle) {
             if (running) {
                 throw new IllegalStateException("simulator already running on port " + this.port);
             }
             HttpServer created;
             try {
-                created = HttpServer.create(new InetSocketAddress(loopback(), port), 128);
+                if (tls == null) {
+                    created = HttpServer.create(new InetSocketAddress(loopback(), port), 128);
+                } else {
+                    HttpsServer secure = HttpsServer.create(new InetSocketAddress(loopback(), port), 128);
+                    secure.setHttpsConfigurator(new HttpsConfigurator(tls) {
+                        @Override
+                        public void configure(HttpsParameters params) {
+                            SSLParameters parameters = tls.getDefaultSSLParameters();
+                            List<String> protocols = new ArrayList<>();
+                            for (String protocol : tls.getSupportedSSLParameters().getProtocols()) {
+                                if (protocol.equals("TLSv1.3") || protocol.equals("TLSv1.2")) {
+                                    protocols.add(protocol);
+                                }
+                            }
+                            parameters.setProtocols(protocols.toArray(new String[0]));
+                            parameters.setNeedClientAuth(false);
+                            params.setSSLParameters(parameters);
+                        }
+                    });
+                    created = secure;
+                }
             } catch (IOException e) {
                 throw new IllegalStateException("cannot bind 127.0.0.1:" + port + ": " + e.getMessage(), e);
             }
@@ -137,6 +224,7 @@ public final class CustomerServiceSimulator implements AutoCloseable {
             this.workers = pool;
             this.scheduler = delays;
             this.port = created.getAddress().getPort();
+            this.https = tls != null;
             created.start();
             this.running = true;
             LOG.info("SuperOffice CustomerService simulator listening on {}", customerServiceUrl());
@@ -156,9 +244,24 @@ public final class CustomerServiceSimulator implements AutoCloseable {
         return baseUrl() + DEFAULT_CONTEXT_PREFIX + CUSTOMER_SERVICE_PATH;
     }
 
-    /** {@code http://127.0.0.1:<port>} */
+    /** {@code http://127.0.0.1:<port>} ({@code https://} after {@link #startHttps}) */
     public String baseUrl() {
-        return "http://127.0.0.1:" + port();
+        return (https ? "https" : "http") + "://127.0.0.1:" + port();
+    }
+
+    /** {@code http://127.0.0.1:<port>/Cust00000/Remote/Services88/SoPrincipal.svc} */
+    public String soPrincipalUrl() {
+        return baseUrl() + DEFAULT_CONTEXT_PREFIX + SO_PRINCIPAL_PATH;
+    }
+
+    /** {@code http://127.0.0.1:<port>/Login/api/PartnerSystemUser/Authenticate} */
+    public String partnerSystemUserUrl() {
+        return baseUrl() + PARTNER_SYSTEM_USER_PATH;
+    }
+
+    /** {@code http://127.0.0.1:<port>/login/.well-known/jwks} */
+    public String jwksUrl() {
+        return baseUrl() + JWKS_PATH;
     }
 
     /** Stops the server at once (open connections are closed, delayed answers dropped). Idempotent. */
@@ -210,6 +313,71 @@ public final class CustomerServiceSimulator implements AutoCloseable {
     /** Changes the accepted ticket, e.g. to make the client's current ticket expire. */
     public void setTicket(String ticket) {
         this.ticket = Objects.requireNonNull(ticket, "ticket");
+    }
+
+    // ------------------------------------------------------------------ authentication
+
+    /** A user SoPrincipal {@code AuthenticateUsernamePassword} accepts (replaces the password of a known user). */
+    public void addUser(String user, String password) {
+        // NetServer user names are case-insensitive; passwords are not
+        users.put(Objects.requireNonNull(user, "user").toLowerCase(Locale.ROOT),
+                Objects.requireNonNull(password, "password"));
+    }
+
+    /**
+     * A SuperOffice Online system user for {@code POST /Login/api/PartnerSystemUser/Authenticate}: the system user
+     * token, the tenant ({@code CustNNNNN}) it belongs to and the partner's RSA public key that signs it.
+     */
+    public void addSystemUser(String systemUserToken, String contextIdentifier, PublicKey partnerKey) {
+        partnerSystemUser.addSystemUser(systemUserToken, contextIdentifier, partnerKey);
+    }
+
+    /**
+     * The {@code netserver_url} claim of issued JWTs; {@code null} (default) = {@code baseUrl() + "/<context>/Remote/
+     * Services88/"}. Lets a test move the tenant, as SuperOffice Online does for load balancing.
+     */
+    public void setNetServerUrl(String netServerUrl) {
+        partnerSystemUser.setNetServerUrl(netServerUrl);
+    }
+
+    /** Logins that issued a ticket (SoPrincipal and PartnerSystemUser), since construction. */
+    public int loginCount() {
+        return tickets.issuedCount();
+    }
+
+    /** Lifetime of issued tickets (default 6 hours), sliding: each accepted use extends a ticket by this much. */
+    public void setTicketLifetime(Duration lifetime) {
+        tickets.setLifetime(lifetime);
+    }
+
+    /** The clock for ticket expiry, JWT times and the system-user timestamp check (default: system UTC). */
+    public void setClock(Clock clock) {
+        tickets.setClock(clock);
+    }
+
+    /** Every ticket issued so far is expired: the next call with any of them is rejected. */
+    public void expireAllTickets() {
+        tickets.expireAll();
+    }
+
+    /** Whether the fixed ticket of the constructor ({@link #setTicket}) is accepted (default true, forever). */
+    public void setAcceptFixedTicket(boolean accept) {
+        this.acceptFixedTicket = accept;
+    }
+
+    /** When an issued ticket expires unless used again; empty for a ticket the simulator did not issue. */
+    public Optional<Instant> ticketExpiry(String issuedTicket) {
+        return tickets.expiry(issuedTicket);
+    }
+
+    /**
+     * Requests to the authentication endpoints (SoPrincipal, PartnerSystemUser, JWKS), accepted or not; not part of
+     * {@link #requests()}. Their {@code body} holds what the client sent (passwords included): test use only.
+     */
+    public List<ReceivedRequest> authenticationRequests() {
+        synchronized (authRecorded) {
+            return List.copyOf(authRecorded);
+        }
     }
 
     public void failFor(String sessionKey, SimulatedFailure failure) {
@@ -273,8 +441,10 @@ public final class CustomerServiceSimulator implements AutoCloseable {
         }
     }
 
+    /** Forgets the recorded requests, {@link #authenticationRequests()} included. */
     public void clearRequests() {
         recorded.clear();
+        authRecorded.clear();
     }
 
     // ------------------------------------------------------------------ HTTP handling
@@ -303,6 +473,8 @@ public final class CustomerServiceSimulator implements AutoCloseable {
         Integer timeZoneId;
         String sessionKey;
         boolean headersInsideSoapHeader;
+        boolean authentication;
+        SoapOperation operation;
         // outcome
         Answer answer;
         String rejectionReason;
@@ -332,6 +504,10 @@ public final class CustomerServiceSimulator implements AutoCloseable {
             facts.httpVersion = exchange.getProtocol();
             facts.headers = lowerCased(exchange.getRequestHeaders());
             facts.soapAction = first(facts.headers, "soapaction");
+            String lowerPath = facts.path == null ? "" : facts.path.toLowerCase(Locale.ROOT);
+            boolean json = lowerPath.equals(PARTNER_SYSTEM_USER_PATH.toLowerCase(Locale.ROOT))
+                    || lowerPath.equals(JWKS_PATH.toLowerCase(Locale.ROOT));
+            facts.authentication = json || lowerPath.endsWith(SO_PRINCIPAL_PATH.toLowerCase(Locale.ROOT));
             byte[] bytes = readBody(exchange.getRequestBody());
             if (bytes == null) {
                 facts.body = "";
@@ -340,9 +516,17 @@ public final class CustomerServiceSimulator implements AutoCloseable {
                         "body larger than " + MAX_BODY_BYTES + " bytes");
             } else {
                 facts.body = new String(bytes, StandardCharsets.UTF_8);
-                process(facts, bytes);
+                if (json) {
+                    processJson(facts, bytes);
+                } else {
+                    process(facts, bytes);
+                }
             }
-            recorded.add(new Recorded(facts.toRequest(), facts.succeeded, facts.response));
+            if (facts.authentication) {
+                authRecorded.add(facts.toRequest());
+            } else {
+                recorded.add(new Recorded(facts.toRequest(), facts.succeeded, facts.response));
+            }
             if (LOG.isDebugEnabled()) {
                 LOG.debug("{} {} key={} -> {}{}", facts.method, facts.path, mask(facts.sessionKey),
                         facts.answer.drop ? "connection dropped" : facts.answer.status,
@@ -414,8 +598,12 @@ public final class CustomerServiceSimulator implements AutoCloseable {
                     Map.of("Allow", "POST"), false), "method not allowed: " + facts.method);
             return;
         }
-        if (facts.path == null || !facts.path.toLowerCase(Locale.ROOT)
-                .endsWith(CUSTOMER_SERVICE_PATH.toLowerCase(Locale.ROOT))) {
+        String lowerPath = facts.path == null ? "" : facts.path.toLowerCase(Locale.ROOT);
+        if (lowerPath.endsWith(CUSTOMER_SERVICE_PATH.toLowerCase(Locale.ROOT))) {
+            facts.operation = REPORT_SESSION_ACTIVE;
+        } else if (lowerPath.endsWith(SO_PRINCIPAL_PATH.toLowerCase(Locale.ROOT))) {
+            facts.operation = AUTHENTICATE_USERNAME_PASSWORD;
+        } else {
             facts.reject(Answer.of(404, "text/html; charset=utf-8", html(404, "Not Found")),
                     "unknown path: " + facts.path);
             return;
@@ -488,30 +676,35 @@ public final class CustomerServiceSimulator implements AutoCloseable {
 
         // dispatch by SOAPAction, as WCF does
         List<String> actions = facts.headers.getOrDefault("soapaction", List.of());
-        if (actions.size() != 1 || !SOAP_ACTION.equals(actions.get(0))) {
+        SoapOperation operation = facts.operation;
+        if (actions.size() != 1 || !operation.soapAction().equals(actions.get(0))) {
             String action = actions.isEmpty() ? "" : unquote(String.join(",", actions));
             String problem = "The message with Action '" + action + "' cannot be processed at the receiver, due to a"
                     + " ContractFilter mismatch at the EndpointDispatcher. This may be because of either a contract"
                     + " mismatch (mismatched Actions between sender and receiver) or a binding/security mismatch"
                     + " between the sender and the receiver.  Check that sender and receiver have the same contract"
                     + " and the same binding (including security requirements, e.g. Message, Transport, None)."
-                    + " Expected SOAPAction header " + SOAP_ACTION + ".";
+                    + " Expected SOAPAction header " + operation.soapAction() + ".";
             facts.reject(fault("a:ActionNotSupported", WCF_ADDRESSING_NONE_NS, problem),
                     actions.isEmpty() ? "missing SOAPAction" : "wrong SOAPAction: " + String.join(",", actions));
             return;
         }
 
         // headers
-        String problem = header == null ? null : checkHeaders(header);
+        String problem = header == null ? null : checkHeaders(header, operation);
         if (problem != null) {
             String code = problem.startsWith("The header '") ? "s:MustUnderstand" : "a:DeserializationFailed";
             facts.reject(fault(code, code.startsWith("a:") ? WCF_DISPATCHER_NS : null, problem), problem);
             return;
         }
         // body
-        problem = checkBody(body);
+        problem = checkBody(body, operation);
         if (problem != null) {
             facts.reject(fault("a:DeserializationFailed", WCF_DISPATCHER_NS, problem), problem);
+            return;
+        }
+        if (operation == AUTHENTICATE_USERNAME_PASSWORD) {
+            processLogin(facts, body.children.get(0));
             return;
         }
 
@@ -540,24 +733,10 @@ public final class CustomerServiceSimulator implements AutoCloseable {
         }
 
         // application token, then ticket: before the session lookup, never echoed
-        String expectedToken = applicationToken;
-        if (expectedToken != null) {
-            if (facts.applicationToken == null || facts.applicationToken.isEmpty()) {
-                facts.reject(soapAnswer(false, exceptionInfo(
-                        "No application token was supplied; the application could not be authenticated.",
-                        "The application is not authorized to access this database.",
-                        "SoApplicationTokenException", "SuperOffice.CRM.Security"), 0),
-                        "missing ApplicationToken");
-                return;
-            }
-            if (!secretEquals(expectedToken, facts.applicationToken)) {
-                facts.reject(soapAnswer(false, exceptionInfo(
-                        "Invalid application token: the application could not be authenticated.",
-                        "The application is not authorized to access this database.",
-                        "SoApplicationTokenException", "SuperOffice.CRM.Security"), 0),
-                        "invalid ApplicationToken");
-                return;
-            }
+        String[] tokenProblem = applicationTokenProblem(facts.applicationToken);
+        if (tokenProblem != null) {
+            facts.reject(soapAnswer(false, tokenProblem[0], 0), tokenProblem[1]);
+            return;
         }
         if (facts.ticket == null || facts.ticket.isEmpty()) {
             facts.reject(soapAnswer(false, exceptionInfo(
@@ -567,12 +746,15 @@ public final class CustomerServiceSimulator implements AutoCloseable {
                     "missing Credentials/Ticket");
             return;
         }
-        if (!secretEquals(ticket, facts.ticket)) {
-            facts.reject(soapAnswer(false, exceptionInfo(
-                    "Invalid ticket: the credentials were not accepted.",
+        String ticketProblem = ticketProblem(facts.ticket);
+        if (ticketProblem != null) {
+            // an expired ticket says so; an unknown one keeps the message the simulator always gave
+            facts.reject(soapAnswer(false, exceptionInfo(ticketProblem.equals("expired ticket")
+                    ? "Invalid ticket: the ticket has expired or is not valid; the credentials were not accepted."
+                    : "Invalid ticket: the credentials were not accepted.",
                     "Your credentials were not accepted. Please log in again.",
                     "SoCredentialsException", "SuperOffice.CRM.Security"), 0),
-                    "invalid ticket");
+                    ticketProblem);
             return;
         }
 
@@ -580,6 +762,94 @@ public final class CustomerServiceSimulator implements AutoCloseable {
         facts.succeeded = true;
         facts.response = loginId;
         facts.answer = soapAnswer(true, null, loginId);
+    }
+
+    /** PartnerSystemUser Authenticate and the JWKS (JSON endpoints). */
+    private void processJson(Facts facts, byte[] bytes) {
+        PartnerSystemUserService.Reply reply = facts.path.equalsIgnoreCase(JWKS_PATH)
+                ? partnerSystemUser.jwks(facts.method)
+                : partnerSystemUser.authenticate(facts.method, first(facts.headers, "content-type"), bytes);
+        facts.answer = new Answer(reply.status(), reply.contentType(), reply.body(), reply.headers(), false);
+        facts.rejectionReason = reply.rejectionReason();
+        facts.succeeded = reply.rejectionReason() == null;
+    }
+
+    /** {exceptionInfo XML, rejection reason} when the ApplicationToken is not accepted; null when it is. */
+    private String[] applicationTokenProblem(String sent) {
+        String expectedToken = applicationToken;
+        if (expectedToken == null) {
+            return null;
+        }
+        if (sent == null || sent.isEmpty()) {
+            return new String[] {exceptionInfo(
+                    "No application token was supplied; the application could not be authenticated.",
+                    "The application is not authorized to access this database.",
+                    "SoApplicationTokenException", "SuperOffice.CRM.Security"), "missing ApplicationToken"};
+        }
+        if (!secretEquals(expectedToken, sent)) {
+            return new String[] {exceptionInfo(
+                    "Invalid application token: the application could not be authenticated.",
+                    "The application is not authorized to access this database.",
+                    "SoApplicationTokenException", "SuperOffice.CRM.Security"), "invalid ApplicationToken"};
+        }
+        return null;
+    }
+
+    /**
+     * Null when the ticket is accepted: the fixed ticket (unless {@link #setAcceptFixedTicket switched off}) or an
+     * issued, unexpired one (which is then extended); else the rejection reason.
+     */
+    private String ticketProblem(String sent) {
+        if (acceptFixedTicket && secretEquals(ticket, sent)) {
+            return null;
+        }
+        return switch (tickets.use(sent)) {
+            case VALID -> null;
+            case EXPIRED -> "expired ticket";
+            case UNKNOWN -> "invalid ticket";
+        };
+    }
+
+    /** SoPrincipal AuthenticateUsernamePassword, after the SOAP checks passed. */
+    private void processLogin(Facts facts, SimXml.Node operation) {
+        String[] tokenProblem = applicationTokenProblem(facts.applicationToken);
+        if (tokenProblem != null) {
+            facts.reject(loginAnswer(false, tokenProblem[0], null, null, null), tokenProblem[1]);
+            return;
+        }
+        String user = null;
+        String password = null;
+        for (SimXml.Node parameter : operation.children) {
+            if (parameter.isNil()) {
+                continue;
+            }
+            if (parameter.localName.equals("UserName")) {
+                user = parameter.text();
+            } else if (parameter.localName.equals("Password")) {
+                password = parameter.text();
+            }
+        }
+        String expected = user == null ? null : users.get(user.toLowerCase(Locale.ROOT));
+        if (expected == null || password == null || !secretEquals(expected, password)) {
+            // as NetServer: no exception, AuthenticationSucceeded=false, no ticket
+            facts.reject(loginAnswer(true, null, null, null, null), "wrong user name or password");
+            return;
+        }
+        String issued = tickets.issue();
+        facts.succeeded = true;
+        facts.answer = loginAnswer(true, null, user, issued, contextIdentifier(facts.path));
+        LOG.debug("SoPrincipal login #{} succeeded", tickets.issuedCount());
+    }
+
+    /** The first path segment before {@code /Remote/...} (e.g. {@code Cust12345}), or "" when there is none. */
+    private static String contextIdentifier(String path) {
+        int remote = path.toLowerCase(Locale.ROOT).indexOf("/remote/");
+        if (remote <= 1) {
+            return "";
+        }
+        String prefix = path.substring(1, remote);
+        int slash = prefix.lastIndexOf('/');
+        return slash >= 0 ? prefix.substring(slash + 1) : prefix;
     }
 
     private static SimulatedFailure resolve(SimulatedFailure failure) {
@@ -656,11 +926,10 @@ public final class CustomerServiceSimulator implements AutoCloseable {
     }
 
     /** Validates the header entries as WCF's formatter would; returns the problem or null. */
-    private static String checkHeaders(SimXml.Node header) {
+    private static String checkHeaders(SimXml.Node header, SoapOperation operation) {
         Map<String, Integer> seen = new LinkedHashMap<>();
         for (SimXml.Node entry : header.children) {
-            boolean known = entry.namespace.equals(SERVICES88_NS) && (entry.localName.equals("ApplicationToken")
-                    || entry.localName.equals("Credentials") || entry.localName.equals("TimeZone"));
+            boolean known = entry.namespace.equals(SERVICES88_NS) && operation.headers().contains(entry.localName);
             if (!known) {
                 String mustUnderstand = entry.attribute(SOAP11_ENVELOPE_NS, "mustUnderstand");
                 if (mustUnderstand != null && (mustUnderstand.strip().equals("1")
@@ -742,35 +1011,41 @@ public final class CustomerServiceSimulator implements AutoCloseable {
     }
 
     /** Validates the body as WCF's operation formatter would; returns the problem or null. */
-    private static String checkBody(SimXml.Node body) {
+    private static String checkBody(SimXml.Node body, SoapOperation op) {
+        String name = op.name();
         if (body.children.isEmpty()) {
             return "OperationFormatter encountered an invalid Message body. Expected to find node type 'Element'"
-                    + " with name 'ReportSessionActive' and namespace '" + SERVICES88_NS
+                    + " with name '" + name + "' and namespace '" + SERVICES88_NS
                     + "'. Found node type 'EndElement' with name 'Body' and namespace '" + SOAP11_ENVELOPE_NS + "'";
         }
         SimXml.Node operation = body.children.get(0);
-        if (!operation.is(SERVICES88_NS, "ReportSessionActive")) {
+        if (!operation.is(SERVICES88_NS, name)) {
             return "OperationFormatter encountered an invalid Message body. Expected to find node type 'Element'"
-                    + " with name 'ReportSessionActive' and namespace '" + SERVICES88_NS
+                    + " with name '" + name + "' and namespace '" + SERVICES88_NS
                     + "'. Found node type 'Element' with name '" + operation.localName + "' and namespace '"
                     + operation.namespace + "'";
         }
         if (body.children.size() > 1) {
             return "The message body holds more than one element; found " + body.children.get(1).describe()
-                    + " after 'ReportSessionActive'.";
+                    + " after '" + name + "'.";
         }
         if (operation.hasNonWhitespaceText()) {
             return "The formatter threw an exception while trying to deserialize the message: unexpected text in"
-                    + " 'ReportSessionActive'.";
+                    + " '" + name + "'.";
         }
-        int sessionKeys = 0;
+        // parameters in declaration order, each at most once, none unknown (all optional)
+        int next = 0;
         for (SimXml.Node parameter : operation.children) {
-            if (!parameter.is(SERVICES88_NS, "SessionKey") || ++sessionKeys > 1) {
+            int index = parameter.namespace.equals(SERVICES88_NS) ? op.parameters().indexOf(parameter.localName) : -1;
+            if (index < next) {
+                String expected = next < op.parameters().size() ? op.parameters().get(next)
+                        : op.parameters().get(op.parameters().size() - 1);
                 return "The formatter threw an exception while trying to deserialize the message: Error in"
-                        + " deserializing body of request message for operation 'ReportSessionActive'. Expecting"
-                        + " element 'SessionKey' from namespace '" + SERVICES88_NS + "'.. Encountered 'Element' with"
-                        + " name '" + parameter.localName + "', namespace '" + parameter.namespace + "'.";
+                        + " deserializing body of request message for operation '" + name + "'. Expecting"
+                        + " element '" + expected + "' from namespace '" + SERVICES88_NS + "'.. Encountered 'Element'"
+                        + " with name '" + parameter.localName + "', namespace '" + parameter.namespace + "'.";
             }
+            next = index + 1;
             String problem = simpleValue(parameter);
             if (problem != null) {
                 return "The formatter threw an exception while trying to deserialize the message: " + problem;
@@ -781,7 +1056,61 @@ public final class CustomerServiceSimulator implements AutoCloseable {
 
     // ------------------------------------------------------------------ answers (hand-written templates)
 
+    /** The SOAP operations the simulator serves: where, which SOAPAction, body element, headers, parameters. */
+    private record SoapOperation(String path, String soapAction, String name, List<String> headers,
+            List<String> parameters) {
+    }
+
+    private static final SoapOperation REPORT_SESSION_ACTIVE = new SoapOperation(CUSTOMER_SERVICE_PATH, SOAP_ACTION,
+            "ReportSessionActive", List.of("ApplicationToken", "Credentials", "TimeZone"), List.of("SessionKey"));
+    private static final SoapOperation AUTHENTICATE_USERNAME_PASSWORD = new SoapOperation(SO_PRINCIPAL_PATH,
+            SO_PRINCIPAL_SOAP_ACTION, "AuthenticateUsernamePassword", List.of("ApplicationToken"),
+            List.of("UserName", "Password"));
+
+    /**
+     * The reply to AuthenticateUsernamePassword. Success: {@code AuthenticateResponse { Response (a few
+     * SoPrincipalCarrier members, in WSDL order), Credentials { Ticket }, AuthenticationSucceeded=true }}; otherwise
+     * {@code Response} and {@code Credentials} nil and {@code AuthenticationSucceeded=false}.
+     */
+    private static Answer loginAnswer(boolean succeeded, String exceptionInfo, String user, String issuedTicket,
+            String context) {
+        String ns = SERVICES88_NS;
+        StringBuilder body = new StringBuilder("<AuthenticateResponse xmlns=\"").append(ns).append("\" xmlns:i=\"")
+                .append(XSI_NS).append("\">");
+        if (issuedTicket == null) {
+            body.append("<Response i:nil=\"true\"/><Credentials i:nil=\"true\"/>")
+                    .append("<AuthenticationSucceeded>false</AuthenticationSucceeded>");
+        } else {
+            int associateId = 100 + Math.floorMod(user.toLowerCase(Locale.ROOT).hashCode(), 900);
+            body.append("<Response>")
+                    .append("<UserType>InternalAssociate</UserType>")
+                    .append("<Associate>").append(SimXml.escapeText(user.toUpperCase(Locale.ROOT))).append("</Associate>")
+                    .append("<AssociateId>").append(associateId).append("</AssociateId>")
+                    .append("<IsPerson>true</IsPerson>")
+                    .append("<PersonId>").append(associateId + 1000).append("</PersonId>")
+                    .append("<ContactId>2</ContactId>")
+                    .append("<GroupId>1</GroupId>")
+                    .append("<RoleName>User</RoleName>")
+                    .append("<RoleType>Employee</RoleType>")
+                    .append("<FullName>").append(SimXml.escapeText(user)).append("</FullName>")
+                    .append("<DatabaseContextIdentifier>").append(SimXml.escapeText(context))
+                    .append("</DatabaseContextIdentifier>")
+                    .append("</Response>")
+                    .append("<Credentials><Ticket>").append(SimXml.escapeText(issuedTicket)).append("</Ticket></Credentials>")
+                    .append("<AuthenticationSucceeded>true</AuthenticationSucceeded>");
+        }
+        body.append("</AuthenticateResponse>");
+        return Answer.of(200, TEXT_XML_UTF8, soapEnvelope(succeeded, exceptionInfo, body.toString()));
+    }
+
     private static Answer soapAnswer(boolean succeeded, String exceptionInfo, int response) {
+        return Answer.of(200, TEXT_XML_UTF8, soapEnvelope(succeeded, exceptionInfo,
+                "<ReportSessionActiveResponse xmlns=\"" + SERVICES88_NS + "\"><Response>" + response
+                        + "</Response></ReportSessionActiveResponse>"));
+    }
+
+    /** The WCF reply envelope: the four response headers, then {@code bodyXml}. */
+    private static String soapEnvelope(boolean succeeded, String exceptionInfo, String bodyXml) {
         String ns = SERVICES88_NS;
         String body = "<s:Envelope xmlns:s=\"" + SOAP11_ENVELOPE_NS + "\"><s:Header>"
                 + (exceptionInfo == null
@@ -790,9 +1119,8 @@ public final class CustomerServiceSimulator implements AutoCloseable {
                 + "<ExtraInfo xmlns=\"" + ns + "\" xmlns:i=\"" + XSI_NS + "\" i:nil=\"true\"/>"
                 + "<Succeeded xmlns=\"" + ns + "\">" + succeeded + "</Succeeded>"
                 + "<TimeZone xmlns=\"" + ns + "\" xmlns:i=\"" + XSI_NS + "\" i:nil=\"true\"/>"
-                + "</s:Header><s:Body><ReportSessionActiveResponse xmlns=\"" + ns + "\"><Response>" + response
-                + "</Response></ReportSessionActiveResponse></s:Body></s:Envelope>";
-        return Answer.of(200, TEXT_XML_UTF8, body);
+                + "</s:Header><s:Body>" + bodyXml + "</s:Body></s:Envelope>";
+        return body;
     }
 
     private static String exceptionInfo(String message, String friendlyText, String exceptionType, String source) {
@@ -873,7 +1201,7 @@ public final class CustomerServiceSimulator implements AutoCloseable {
         return v;
     }
 
-    private static boolean secretEquals(String expected, String actual) {
+    static boolean secretEquals(String expected, String actual) {
         return MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), actual.getBytes(StandardCharsets.UTF_8));
     }
 

@@ -176,9 +176,12 @@ class CustomerServiceSimulatorTest {
         assertThat(simulator.customerServiceUrl())
                 .isEqualTo("http://127.0.0.1:" + simulator.port() + "/Cust00000/Remote/Services88/CustomerService.svc");
 
-        HttpResponse<String> wrongPath = post(base + "/Cust12345/Remote/Services88/SoPrincipal.svc",
+        HttpResponse<String> wrongPath = post(base + "/Cust12345/Remote/Services88/ContactAgent.svc",
                 validEnvelope(KEY), TEXT_XML, ACTION);
         assertThat(wrongPath.statusCode()).isEqualTo(404);
+        // SoPrincipal.svc exists (see SoPrincipalSimulatorTest) but does not serve ReportSessionActive
+        assertFault(post(base + "/Cust12345/Remote/Services88/SoPrincipal.svc", validEnvelope(KEY), TEXT_XML, ACTION),
+                "a:ActionNotSupported");
     }
 
     @Test
