@@ -42,6 +42,11 @@ public class FailureClassifier {
             return new Classification(FailureReason.HTTP_ERROR, TRANSIENT_HTTP_STATUSES.contains(status),
                     "HTTP " + status + (http.getResponseMessage() == null ? "" : " " + http.getResponseMessage()));
         }
+        javax.net.ssl.SSLException tls = find(failure, javax.net.ssl.SSLException.class);
+        if (tls != null) {
+            // an untrusted certificate or a failed handshake does not heal by retrying
+            return new Classification(FailureReason.UNREACHABLE, false, "TLS: " + rootMessage(failure));
+        }
         HttpConnectTimeoutException connectTimeout = find(failure, HttpConnectTimeoutException.class);
         if (connectTimeout != null) {
             return new Classification(FailureReason.UNREACHABLE, true, "connect timed out");

@@ -1,0 +1,104 @@
+package dev.sessionreporter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.sessionreporter.failure.ReporterHeaders;
+import dev.sessionreporter.simulator.ReceivedRequest;
+import dev.sessionreporter.support.CapturedLog;
+import dev.sessionreporter.support.QueueClient;
+import dev.sessionreporter.support.ReporterTestSupport;
+import dev.sessionreporter.support.TestSecrets;
+import jakarta.jms.Message;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * superoffice.auth.mode=password against the simulator's SoPrincipal: the reporter logs in by itself, shares one
+ * ticket, renews it once when the server rejects it (however many consumers saw the rejection), and dead-letters as
+ * AUTHENTICATION_FAILED, logged once, when the login is refused.
+ */
+class PasswordAuthTest extends ReporterTestSupport {
+    private static final String USER = "reporter";
+    private static final String PASSWORD = "Pa55-w0rd-5ecret-x7";
+
+    @Override
+    protected Properties extraProperties() {
+        SIMULATOR.addUser(USER, PASSWORD);
+        Properties properties = new Properties();
+        properties.setProperty("superoffice.auth.mode", "password");
+        properties.setProperty("superoffice.ticket", "");
+        properties.setProperty("superoffice.username", USER);
+        properties.setProperty("superoffice.password", PASSWORD);
+        properties.setProperty("superoffice.auth.retry-after", "1s");
+        properties.setProperty("reporter.queue.concurrent-consumers", "4");
+        return properties;
+    }
+
+    @AfterAll
+    void restoreSimulator() {
+        SIMULATOR.setAcceptFixedTicket(true);
+        SIMULATOR.addUser(USER, PASSWORD);
+    }
+
+    @Test
+    void logsInRenewsOnceWhenTheTicketExpiresAndDeadLettersWhenTheLoginIsRefused() throws Exception {
+        int loginsBefore = SIMULATOR.loginCount();
+        String first = TestSecrets.sessionKey("pwd1");
+        SIMULATOR.addSession(first, 11);
+
+        queue().sendText(first);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> SIMULATOR.acceptedReportCount(first) == 1);
+        ReceivedRequest request = SIMULATOR.requestsFor(first).get(0);
+        assertThat(request.ticket()).as("an issued ticket, not a configured one").startsWith("7T:")
+                .isNotEqualTo(TestSecrets.TICKET);
+        assertThat(SIMULATOR.loginCount() - loginsBefore).isEqualTo(1);
+
+        // the ticket expires mid-run while four consumers report: exactly one new login
+        SIMULATOR.expireAllTickets();
+        List<String> keys = keys("pwd", 20);
+        keys.forEach(queue()::sendText);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> keys.stream().allMatch(key -> SIMULATOR.acceptedReportCount(key) == 1));
+        assertThat(SIMULATOR.loginCount() - loginsBefore).as("one login for all the rejections").isEqualTo(2);
+        assertThat(queue().receive(QueueClient.DEAD_LETTER_QUEUE, 300)).as("nothing dead-lettered").isNull();
+
+        // the password is changed on the server: the renewal fails, every report dead-letters, logged once
+        SIMULATOR.addUser(USER, "changed-by-the-admin");
+        SIMULATOR.expireAllTickets();
+        List<String> refused = keys("ref", 5);
+        try (CapturedLog log = CapturedLog.attach()) {
+            refused.forEach(queue()::sendText);
+            List<Message> deadLetters = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                Message message = queue().receive(QueueClient.DEAD_LETTER_QUEUE, 100);
+                if (message != null) {
+                    deadLetters.add(message);
+                }
+                return deadLetters.size() == refused.size();
+            });
+            for (Message deadLetter : deadLetters) {
+                assertThat(deadLetter.getStringProperty(ReporterHeaders.FAILURE_REASON)).isEqualTo("AUTHENTICATION_FAILED");
+                assertThat(deadLetter.getStringProperty(ReporterHeaders.FAILURE_DETAIL)).contains("AuthenticationSucceeded=false")
+                        .doesNotContain(PASSWORD).doesNotContain("changed-by-the-admin");
+            }
+            assertThat(log.lines()).filteredOn(line -> line.contains("SuperOffice login failed")).hasSize(1);
+            assertThat(log.text().contains(PASSWORD)).as("the password is never logged").isFalse();
+        }
+    }
+
+    private static List<String> keys(String prefix, int count) {
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String key = TestSecrets.sessionKey(prefix + (char) ('a' + i));
+            SIMULATOR.addSession(key, 100 + i);
+            keys.add(key);
+        }
+        return keys;
+    }
+}

@@ -1,0 +1,102 @@
+package dev.sessionreporter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.sessionreporter.failure.ReporterHeaders;
+import dev.sessionreporter.simulator.ReceivedRequest;
+import dev.sessionreporter.support.QueueClient;
+import dev.sessionreporter.support.ReporterTestSupport;
+import dev.sessionreporter.support.TestSecrets;
+import jakarta.jms.Message;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+/**
+ * superoffice.auth.mode=system-user against the simulator's PartnerSystemUser endpoint: the signed system-user token
+ * is exchanged for a JWT whose signature is verified against the JWKS; its ticket is used, and its netserver_url
+ * (another tenant path than superoffice.url) is where the calls go. A JWT from an unknown key is refused.
+ */
+class SystemUserAuthTest extends ReporterTestSupport {
+    private static final String SYSTEM_USER_TOKEN = "SysUserTok-" + TestSecrets.sessionKey("sys1");
+    private static final String CONTEXT = "Cust12345";
+    private static final KeyPair PARTNER_KEY = rsaKeyPair();
+
+    @Override
+    protected Properties extraProperties() {
+        SIMULATOR.addSystemUser(SYSTEM_USER_TOKEN, CONTEXT, PARTNER_KEY.getPublic());
+        Properties properties = new Properties();
+        properties.setProperty("superoffice.auth.mode", "system-user");
+        properties.setProperty("superoffice.ticket", "");
+        properties.setProperty("superoffice.auth.system-user-token", SYSTEM_USER_TOKEN);
+        properties.setProperty("superoffice.auth.private-key-file", pemFile(PARTNER_KEY).toString());
+        properties.setProperty("superoffice.auth.context-identifier", CONTEXT);
+        properties.setProperty("superoffice.auth.system-user-url", SIMULATOR.partnerSystemUserUrl());
+        properties.setProperty("superoffice.auth.jwks-url", SIMULATOR.jwksUrl());
+        properties.setProperty("superoffice.auth.retry-after", "1s");
+        return properties;
+    }
+
+    @Test
+    void exchangesTheSignedTokenForAVerifiedJwtAndCallsTheTenantsCurrentHost() throws Exception {
+        int loginsBefore = SIMULATOR.loginCount();
+        String key = TestSecrets.sessionKey("syst");
+        SIMULATOR.addSession(key, 21);
+
+        queue().sendText(key);
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> SIMULATOR.acceptedReportCount(key) == 1);
+        ReceivedRequest request = SIMULATOR.requestsFor(key).get(0);
+        assertThat(request.ticket()).startsWith("7T:").isNotEqualTo(TestSecrets.TICKET);
+        assertThat(request.path()).as("netserver_url of the JWT, not superoffice.url's tenant")
+                .startsWith("/" + CONTEXT + "/Remote/Services88/CustomerService.svc");
+        assertThat(SIMULATOR.loginCount() - loginsBefore).isEqualTo(1);
+
+        // the partner key is replaced on the server: the next login's signature no longer verifies
+        SIMULATOR.addSystemUser(SYSTEM_USER_TOKEN, CONTEXT, rsaKeyPair().getPublic());
+        SIMULATOR.expireAllTickets();
+        String refused = TestSecrets.sessionKey("sysr");
+        SIMULATOR.addSession(refused, 22);
+
+        queue().sendText(refused);
+
+        Message deadLetter = queue().receive(QueueClient.DEAD_LETTER_QUEUE, 15_000);
+        assertThat(deadLetter).isNotNull();
+        assertThat(deadLetter.getStringProperty(ReporterHeaders.FAILURE_REASON)).isEqualTo("AUTHENTICATION_FAILED");
+        assertThat(deadLetter.getStringProperty(ReporterHeaders.FAILURE_DETAIL)).contains("refused the system user")
+                .doesNotContain(SYSTEM_USER_TOKEN);
+        SIMULATOR.addSystemUser(SYSTEM_USER_TOKEN, CONTEXT, PARTNER_KEY.getPublic());
+    }
+
+    private static KeyPair rsaKeyPair() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            return generator.generateKeyPair();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Path pemFile(KeyPair keyPair) {
+        try {
+            Path file = Files.createTempFile("partner-key", ".pem");
+            String base64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                    .encodeToString(keyPair.getPrivate().getEncoded());
+            Files.writeString(file, "-----BEGIN PRIVATE KEY-----\n" + base64 + "\n-----END PRIVATE KEY-----\n");
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package dev.sessionreporter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.sessionreporter.failure.ReporterHeaders;
+import dev.sessionreporter.simulator.CustomerServiceSimulator;
+import dev.sessionreporter.simulator.TestCertificates;
+import dev.sessionreporter.support.QueueClient;
+import dev.sessionreporter.support.ReporterTestSupport;
+import dev.sessionreporter.support.TestSecrets;
+import jakarta.jms.Message;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/**
+ * HTTPS to a server whose certificate is trusted through superoffice.tls.trust-store works; to a server whose
+ * certificate nobody trusts (the JVM default trust store does not know it) it fails with a clear, non-retried error.
+ */
+class TlsTest {
+    private static final CustomerServiceSimulator HTTPS_SERVER = new CustomerServiceSimulator(TestSecrets.APPLICATION_TOKEN,
+            TestSecrets.TICKET).startHttps(0, TestCertificates.localhost().serverContext());
+
+    @AfterAll
+    static void stopServer() {
+        HTTPS_SERVER.close();
+    }
+
+    @Nested
+    class WithTrustStore extends ReporterTestSupport {
+        @Override
+        protected Properties extraProperties() {
+            Properties properties = new Properties();
+            properties.setProperty("superoffice.url", HTTPS_SERVER.customerServiceUrl());
+            properties.setProperty("superoffice.tls.trust-store", trustStore().toString());
+            properties.setProperty("superoffice.tls.trust-store-password", "changeit");
+            return properties;
+        }
+
+        @Test
+        void reportsOverHttpsWithTheConfiguredTrustStore() {
+            String key = TestSecrets.sessionKey("tls1");
+            HTTPS_SERVER.addSession(key, 31);
+
+            queue().sendText(key);
+
+            await().atMost(Duration.ofSeconds(15)).until(() -> HTTPS_SERVER.acceptedReportCount(key) == 1);
+            assertThat(HTTPS_SERVER.customerServiceUrl()).startsWith("https://");
+        }
+    }
+
+    @Nested
+    class WithoutTrustStore extends ReporterTestSupport {
+        @Override
+        protected Properties extraProperties() {
+            Properties properties = new Properties();
+            properties.setProperty("superoffice.url", HTTPS_SERVER.customerServiceUrl());
+            return properties;
+        }
+
+        @Test
+        void refusesAnUntrustedCertificateWithoutRetrying() throws Exception {
+            String key = TestSecrets.sessionKey("tls2");
+            HTTPS_SERVER.addSession(key, 32);
+
+            queue().sendText(key);
+
+            Message deadLetter = queue().receive(QueueClient.DEAD_LETTER_QUEUE, 15_000);
+            assertThat(deadLetter).isNotNull();
+            assertThat(deadLetter.getStringProperty(ReporterHeaders.FAILURE_REASON)).isEqualTo("UNREACHABLE");
+            assertThat(deadLetter.getStringProperty(ReporterHeaders.FAILURE_DETAIL)).contains("TLS");
+            assertThat(deadLetter.getIntProperty(ReporterHeaders.ATTEMPTS)).as("a certificate does not heal by retrying")
+                    .isEqualTo(1);
+            assertThat(HTTPS_SERVER.acceptedReportCount(key)).isZero();
+        }
+    }
+
+    private static Path trustStore() {
+        try {
+            return TestCertificates.localhost().writeTrustStore(Files.createTempFile("trust", ".p12"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
