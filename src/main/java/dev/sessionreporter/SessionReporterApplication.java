@@ -112,11 +112,26 @@ public final class SessionReporterApplication {
                 .plus(STOP_MARGIN);
     }
 
-    /** Profile file first (it overrides), then the working directory's application.properties, then the jar's copy. */
+    /**
+     * The secrets file if one is named, then the profile file (it overrides), then the working directory's
+     * application.properties, then the jar's copy.
+     */
     static String propertyLocations(String profile) {
-        return "classpath:application-" + profile + ".properties;optional=true,"
+        return secretsFileLocation() + "classpath:application-" + profile + ".properties;optional=true,"
                 + "file:application.properties;optional=true,"
                 + "classpath:application.properties;optional=true";
+    }
+
+    /**
+     * SESSION_REPORTER_SECRETS_FILE (or -Dsession-reporter.secrets-file): a properties file with the secrets, e.g. a
+     * mounted container secret readable only by the service user. It overrides every other file.
+     */
+    static String secretsFileLocation() {
+        return Optional.ofNullable(System.getProperty("session-reporter.secrets-file"))
+                .or(() -> Optional.ofNullable(System.getenv("SESSION_REPORTER_SECRETS_FILE")))
+                .map(String::strip).filter(file -> !file.isEmpty())
+                .map(file -> "file:" + file + ",")
+                .orElse("");
     }
 
     static String activeProfile() {

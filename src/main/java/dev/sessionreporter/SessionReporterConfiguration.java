@@ -340,7 +340,11 @@ public class SessionReporterConfiguration implements CamelConfiguration {
     }
 
     private Login login(CamelContext camelContext) {
-        String url = superOfficeUrl == null ? "" : superOfficeUrl.strip();
+        // the same order as configure(): the server first, then the application, then the mode's credentials
+        Settings.require("superoffice.url", superOfficeUrl);
+        Settings.require("superoffice.application-token", applicationToken);
+        Settings.requireHttpUrl("superoffice.url", superOfficeUrl);
+        String url = superOfficeUrl.strip();
         return switch (authMode()) {
             case TICKET -> {
                 Settings.require("superoffice.ticket", ticket);

@@ -176,6 +176,25 @@ class PackagedJarIT {
     }
 
     @Test
+    void readsTheSecretsFromTheSecretsFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path secretsDir) throws Exception {
+        java.nio.file.Path secrets = secretsDir.resolve("secrets.properties");
+        java.nio.file.Files.writeString(secrets, "superoffice.application-token = " + TestSecrets.APPLICATION_TOKEN + "\n"
+                + "superoffice.ticket = " + TestSecrets.TICKET + "\n");
+        Map<String, String> environment = new HashMap<>(prodEnvironment(Map.of(
+                "SUPEROFFICE_URL", "http://127.0.0.1:" + FreePort.find() + "/x/Remote/Services88/CustomerService.svc",
+                "SESSION_REPORTER_SECRETS_FILE", secrets.toString())));
+        environment.put("REPORTER_TIMER_ENABLED", "false");
+        JarProcess reporter = jars.start("prod-secrets-file", environment);
+
+        awaitLine(reporter, "Started queue-trigger");
+        reporter.terminate();
+        assertThat(reporter.waitForExit(Duration.ofSeconds(30))).isTrue();
+        assertThat(reporter.exitValue()).isZero();
+        assertThat(reporter.output()).doesNotContain("Missing required property")
+                .doesNotContain(TestSecrets.APPLICATION_TOKEN).doesNotContain(TestSecrets.TICKET);
+    }
+
+    @Test
     void refusesPlainHttpToARemoteHostInProd() throws Exception {
         // nothing is contacted: the check runs at start-up, before any call
         JarProcess reporter = jars.start("prod-plain-http", prodEnvironment(Map.of(

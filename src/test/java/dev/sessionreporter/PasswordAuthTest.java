@@ -25,6 +25,8 @@ import org.junit.jupiter.api.Test;
 class PasswordAuthTest extends ReporterTestSupport {
     private static final String USER = "reporter";
     private static final String PASSWORD = "Pa55-w0rd-5ecret-x7";
+    // attached before the Camel context exists: every log line of the class is scanned for secrets at the end
+    private static final CapturedLog WHOLE_LOG = CapturedLog.attach();
 
     @Override
     protected Properties extraProperties() {
@@ -88,8 +90,22 @@ class PasswordAuthTest extends ReporterTestSupport {
                         .doesNotContain(PASSWORD).doesNotContain("changed-by-the-admin");
             }
             assertThat(log.lines()).filteredOn(line -> line.contains("SuperOffice login failed")).hasSize(1);
-            assertThat(log.text().contains(PASSWORD)).as("the password is never logged").isFalse();
         }
+        assertNoSecretLogged(keys);
+    }
+
+    /** Neither password, token, nor any ticket the server issued, nor a session key appears in any log line. */
+    private static void assertNoSecretLogged(List<String> keys) {
+        String log = WHOLE_LOG.text();
+        assertThat(log.contains(PASSWORD)).as("the password is logged").isFalse();
+        assertThat(log.contains("changed-by-the-admin")).as("the changed password is logged").isFalse();
+        assertThat(log.contains(TestSecrets.APPLICATION_TOKEN)).as("the application token is logged").isFalse();
+        List<String> issuedTickets = keys.stream().flatMap(key -> SIMULATOR.requestsFor(key).stream())
+                .map(ReceivedRequest::ticket).distinct().toList();
+        assertThat(issuedTickets).isNotEmpty();
+        assertThat(issuedTickets.stream().anyMatch(log::contains)).as("an issued ticket is logged").isFalse();
+        assertThat(keys.stream().anyMatch(log::contains)).as("a session key is logged").isFalse();
+        assertThat(log).contains("Logged in to SuperOffice");
     }
 
     private static List<String> keys(String prefix, int count) {

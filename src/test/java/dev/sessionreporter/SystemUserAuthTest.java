@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.sessionreporter.failure.ReporterHeaders;
 import dev.sessionreporter.simulator.ReceivedRequest;
+import dev.sessionreporter.support.CapturedLog;
 import dev.sessionreporter.support.QueueClient;
 import dev.sessionreporter.support.ReporterTestSupport;
 import dev.sessionreporter.support.TestSecrets;
@@ -31,6 +32,8 @@ class SystemUserAuthTest extends ReporterTestSupport {
     private static final String SYSTEM_USER_TOKEN = "SysUserTok-" + TestSecrets.sessionKey("sys1");
     private static final String CONTEXT = "Cust12345";
     private static final KeyPair PARTNER_KEY = rsaKeyPair();
+    // attached before the Camel context exists: every log line of the class is scanned for secrets at the end
+    private static final CapturedLog WHOLE_LOG = CapturedLog.attach();
 
     @Override
     protected Properties extraProperties() {
@@ -76,6 +79,15 @@ class SystemUserAuthTest extends ReporterTestSupport {
         assertThat(deadLetter.getStringProperty(ReporterHeaders.FAILURE_DETAIL)).contains("refused the system user")
                 .doesNotContain(SYSTEM_USER_TOKEN);
         SIMULATOR.addSystemUser(SYSTEM_USER_TOKEN, CONTEXT, PARTNER_KEY.getPublic());
+
+        String log = WHOLE_LOG.text();
+        String privateKey = Base64.getEncoder().encodeToString(PARTNER_KEY.getPrivate().getEncoded());
+        assertThat(log.contains(SYSTEM_USER_TOKEN)).as("the system user token is logged").isFalse();
+        assertThat(log.contains(privateKey.substring(0, 40))).as("the private key is logged").isFalse();
+        assertThat(log.contains(request.ticket())).as("the issued ticket is logged").isFalse();
+        assertThat(log.contains(TestSecrets.APPLICATION_TOKEN)).as("the application token is logged").isFalse();
+        assertThat(log.contains(key)).as("the session key is logged").isFalse();
+        assertThat(log).contains("Logged in to SuperOffice", "SuperOffice login failed");
     }
 
     private static KeyPair rsaKeyPair() {
