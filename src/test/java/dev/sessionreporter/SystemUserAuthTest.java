@@ -80,6 +80,26 @@ class SystemUserAuthTest extends ReporterTestSupport {
                 .doesNotContain(SYSTEM_USER_TOKEN);
         SIMULATOR.addSystemUser(SYSTEM_USER_TOKEN, CONTEXT, PARTNER_KEY.getPublic());
 
+        // a JWT that has already expired when it arrives (the server's clock 2 minutes behind, 1 s lifetime: past
+        // the 60 s clock skew the verifier allows) is refused too
+        Thread.sleep(1_200); // superoffice.auth.retry-after after the refused login above
+        SIMULATOR.setTicketLifetime(Duration.ofSeconds(1));
+        SIMULATOR.setClock(java.time.Clock.offset(java.time.Clock.systemUTC(), Duration.ofMinutes(-2)));
+        SIMULATOR.expireAllTickets();
+        String expiredJwt = TestSecrets.sessionKey("syse");
+        SIMULATOR.addSession(expiredJwt, 23);
+        try {
+            queue().sendText(expiredJwt);
+
+            Message expired = queue().receive(QueueClient.DEAD_LETTER_QUEUE, 15_000);
+            assertThat(expired).isNotNull();
+            assertThat(expired.getStringProperty(ReporterHeaders.FAILURE_REASON)).isEqualTo("AUTHENTICATION_FAILED");
+            assertThat(expired.getStringProperty(ReporterHeaders.FAILURE_DETAIL)).containsIgnoringCase("expired");
+        } finally {
+            SIMULATOR.setClock(java.time.Clock.systemUTC());
+            SIMULATOR.setTicketLifetime(Duration.ofHours(6));
+        }
+
         String log = WHOLE_LOG.text();
         String privateKey = Base64.getEncoder().encodeToString(PARTNER_KEY.getPrivate().getEncoded());
         assertThat(log.contains(SYSTEM_USER_TOKEN)).as("the system user token is logged").isFalse();
