@@ -28,9 +28,55 @@ class TlsTest {
     private static final CustomerServiceSimulator HTTPS_SERVER = new CustomerServiceSimulator(TestSecrets.APPLICATION_TOKEN,
             TestSecrets.TICKET).startHttps(0, TestCertificates.localhost().serverContext());
 
+    /** Trusted (its certificate is in the trust store) but issued for another host name than 127.0.0.1. */
+    private static final TestCertificates.Generated OTHER_HOST = otherHostCertificate();
+    private static final CustomerServiceSimulator OTHER_HOST_SERVER = new CustomerServiceSimulator(
+            TestSecrets.APPLICATION_TOKEN, TestSecrets.TICKET).startHttps(0, OTHER_HOST.serverContext());
+
     @AfterAll
     static void stopServer() {
         HTTPS_SERVER.close();
+        OTHER_HOST_SERVER.close();
+    }
+
+    @Nested
+    class HostnameVerification extends ReporterTestSupport {
+        @Override
+        protected Properties extraProperties() {
+            Properties properties = new Properties();
+            properties.setProperty("superoffice.url", OTHER_HOST_SERVER.customerServiceUrl());
+            try {
+                properties.setProperty("superoffice.tls.trust-store",
+                        OTHER_HOST.writeTrustStore(Files.createTempFile("trust-other", ".p12")).toString());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            properties.setProperty("superoffice.tls.trust-store-password", "changeit");
+            return properties;
+        }
+
+        @Test
+        void refusesATrustedCertificateIssuedForAnotherHost() throws Exception {
+            String key = TestSecrets.sessionKey("tls3");
+            OTHER_HOST_SERVER.addSession(key, 33);
+
+            queue().sendText(key);
+
+            Message deadLetter = queue().receive(QueueClient.DEAD_LETTER_QUEUE, 15_000);
+            assertThat(deadLetter).isNotNull();
+            assertThat(deadLetter.getStringProperty(ReporterHeaders.FAILURE_REASON)).isEqualTo("UNREACHABLE");
+            assertThat(deadLetter.getStringProperty(ReporterHeaders.FAILURE_DETAIL)).contains("TLS");
+            assertThat(OTHER_HOST_SERVER.acceptedReportCount(key)).as("hostname verification is on").isZero();
+        }
+    }
+
+    private static TestCertificates.Generated otherHostCertificate() {
+        try {
+            Path dir = Files.createTempDirectory("other-host-tls");
+            return TestCertificates.generate(dir.resolve("other-host.p12"), "dns:crm.example.com");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Nested

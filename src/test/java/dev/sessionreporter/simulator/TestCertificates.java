@@ -116,6 +116,11 @@ public final class TestCertificates {
 
     /** Runs keytool to create a fresh key pair and self-signed certificate (valid 7 days) in {@code keyStore}. */
     public static Generated generate(Path keyStore) {
+        return generate(keyStore, "ip:127.0.0.1,dns:localhost");
+    }
+
+    /** The same for other subject alternative names, e.g. {@code dns:crm.example.com} to test hostname checks. */
+    public static Generated generate(Path keyStore, String subjectAlternativeNames) {
         byte[] random = new byte[18];
         new SecureRandom().nextBytes(random);
         char[] password = Base64.getUrlEncoder().withoutPadding().encodeToString(random).toCharArray();
@@ -124,7 +129,7 @@ public final class TestCertificates {
         List<String> command = List.of(keytool.toString(), "-genkeypair", "-noprompt",
                 "-alias", ALIAS, "-keyalg", "RSA", "-keysize", "2048", "-validity", "7",
                 "-dname", "CN=localhost, O=session-reporter tests",
-                "-ext", "SAN=ip:127.0.0.1,dns:localhost",
+                "-ext", "SAN=" + subjectAlternativeNames,
                 "-storetype", "PKCS12", "-keystore", keyStore.toString(),
                 // the password is passed through the environment, not the command line
                 "-storepass:env", "SO_SIM_STOREPASS", "-keypass:env", "SO_SIM_STOREPASS");
