@@ -369,7 +369,7 @@ public class SessionReporterConfiguration implements CamelConfiguration {
                         Settings.privateKey("superoffice.auth.private-key-file", privateKeyFile),
                         java.net.URI.create(Settings.orDefault(jwksUrl, host + "/login/.well-known/jwks")),
                         jwtCertificateFile == null || jwtCertificateFile.isBlank() ? null
-                                : SystemUserLogin.certificateKeys(java.nio.file.Path.of(jwtCertificateFile.strip())),
+                                : SystemUserLogin.certificateKey(java.nio.file.Path.of(jwtCertificateFile.strip())),
                         sslContext(camelContext),
                         Duration.ofMillis(Settings.millis("superoffice.receive-timeout", receiveTimeout)), Clock.systemUTC());
             }

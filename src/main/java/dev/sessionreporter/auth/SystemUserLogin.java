@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.proc.SingleKeyJWSKeySelector;
 import com.nimbusds.jose.util.X509CertUtils;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
@@ -49,14 +49,14 @@ public final class SystemUserLogin implements Login {
     private final String systemUserToken;
     private final PrivateKey privateKey;
     private final URI jwksUrl;
-    private final JWKSet certificateKeys;
+    private final java.security.PublicKey certificateKey;
     private final HttpClient http;
     private final Duration timeout;
     private final Clock clock;
     private final ObjectMapper json = new ObjectMapper();
 
     public SystemUserLogin(URI authenticateUrl, String applicationToken, String contextIdentifier, String systemUserToken,
-            PrivateKey privateKey, URI jwksUrl, JWKSet certificateKeys, SSLContext sslContext, Duration timeout,
+            PrivateKey privateKey, URI jwksUrl, java.security.PublicKey certificateKey, SSLContext sslContext, Duration timeout,
             Clock clock) {
         this.authenticateUrl = authenticateUrl;
         this.applicationToken = applicationToken;
@@ -64,7 +64,7 @@ public final class SystemUserLogin implements Login {
         this.systemUserToken = systemUserToken;
         this.privateKey = privateKey;
         this.jwksUrl = jwksUrl;
-        this.certificateKeys = certificateKeys;
+        this.certificateKey = certificateKey;
         HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout);
         if (sslContext != null) {
             builder.sslContext(sslContext);
@@ -92,16 +92,16 @@ public final class SystemUserLogin implements Login {
         }
     }
 
-    /** The keys of a PEM certificate, to verify the JWT without fetching a JWKS. */
-    public static JWKSet certificateKeys(Path pemCertificate) {
+    /** The public key of a PEM certificate, to verify the JWT without fetching a JWKS. */
+    public static java.security.PublicKey certificateKey(Path pemCertificate) {
         try {
             var certificate = X509CertUtils.parse(Files.readString(pemCertificate, StandardCharsets.US_ASCII));
             if (certificate == null) {
                 throw new IllegalArgumentException("the file " + pemCertificate + " holds no PEM certificate");
             }
-            return new JWKSet(RSAKey.parse(certificate));
-        } catch (IOException | com.nimbusds.jose.JOSEException e) {
-            throw new IllegalArgumentException("cannot read the certificate " + pemCertificate + ": " + e.getMessage());
+            return certificate.getPublicKey();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read the certificate " + pemCertificate);
         }
     }
 
@@ -161,8 +161,10 @@ public final class SystemUserLogin implements Login {
     private JWTClaimsSet verified(String jwt) throws AuthenticationException {
         try {
             DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
-            processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256,
-                    new ImmutableJWKSet<>(certificateKeys != null ? certificateKeys : fetchJwks())));
+            // a certificate is one key, whatever kid the token names; a JWKS is matched by kid
+            processor.setJWSKeySelector(certificateKey != null
+                    ? new SingleKeyJWSKeySelector<>(JWSAlgorithm.RS256, certificateKey)
+                    : new JWSVerificationKeySelector<>(JWSAlgorithm.RS256, new ImmutableJWKSet<>(fetchJwks())));
             // the default claims verifier rejects an expired (exp) or not yet valid (nbf) token
             return processor.process(jwt, null);
         } catch (java.text.ParseException | com.nimbusds.jose.proc.BadJOSEException | com.nimbusds.jose.JOSEException e) {

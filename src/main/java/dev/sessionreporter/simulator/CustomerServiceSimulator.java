@@ -336,6 +336,11 @@ public final class CustomerServiceSimulator implements AutoCloseable {
      * The {@code netserver_url} claim of issued JWTs; {@code null} (default) = {@code baseUrl() + "/<context>/Remote/
      * Services88/"}. Lets a test move the tenant, as SuperOffice Online does for load balancing.
      */
+    /** Signs system-user JWTs with this RSA key pair instead of its own (tests: a certificate for that key). */
+    public void useJwtSigningKey(java.security.KeyPair keyPair) {
+        partnerSystemUser.useSigningKey(keyPair);
+    }
+
     public void setNetServerUrl(String netServerUrl) {
         partnerSystemUser.setNetServerUrl(netServerUrl);
     }

@@ -119,6 +119,16 @@ final class PartnerSystemUserService {
         return new Reply(200, JSON_UTF8, new JWKSet(key()).toPublicJWKSet().toString(), Map.of(), null);
     }
 
+    /** Signs the JWTs with this key pair from now on (e.g. one whose certificate a client is given as PEM). */
+    void useSigningKey(KeyPair pair) {
+        signingKey = new RSAKey.Builder((RSAPublicKey) pair.getPublic())
+                .privateKey((RSAPrivateKey) pair.getPrivate())
+                .keyID(keyId)
+                .keyUse(KeyUse.SIGNATURE)
+                .algorithm(JWSAlgorithm.RS256)
+                .build();
+    }
+
     /** The simulator's signing key, generated (JDK RSA 2048) on first use. */
     private RSAKey key() {
         RSAKey key = signingKey;
