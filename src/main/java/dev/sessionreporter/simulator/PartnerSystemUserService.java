@@ -121,7 +121,11 @@ final class PartnerSystemUserService {
 
     /** Signs the JWTs with this key pair from now on (e.g. one whose certificate a client is given as PEM). */
     void useSigningKey(KeyPair pair) {
-        signingKey = new RSAKey.Builder((RSAPublicKey) pair.getPublic())
+        signingKey = rsaKey(pair);
+    }
+
+    private RSAKey rsaKey(KeyPair pair) {
+        return new RSAKey.Builder((RSAPublicKey) pair.getPublic())
                 .privateKey((RSAPrivateKey) pair.getPrivate())
                 .keyID(keyId)
                 .keyUse(KeyUse.SIGNATURE)
@@ -139,13 +143,7 @@ final class PartnerSystemUserService {
                     try {
                         KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
                         generator.initialize(2048);
-                        KeyPair pair = generator.generateKeyPair();
-                        key = new RSAKey.Builder((RSAPublicKey) pair.getPublic())
-                                .privateKey((RSAPrivateKey) pair.getPrivate())
-                                .keyID(keyId)
-                                .keyUse(KeyUse.SIGNATURE)
-                                .algorithm(JWSAlgorithm.RS256)
-                                .build();
+                        key = rsaKey(generator.generateKeyPair());
                     } catch (GeneralSecurityException e) {
                         throw new IllegalStateException("cannot generate the simulator's RSA key", e);
                     }
