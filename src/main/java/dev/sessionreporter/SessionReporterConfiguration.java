@@ -18,6 +18,13 @@ import dev.sessionreporter.failure.DeadLetterHeaders;
 import dev.sessionreporter.failure.FailureClassifier;
 import dev.sessionreporter.input.SessionKeyInput;
 import dev.sessionreporter.input.TimerSessionKeys;
+import dev.sessionreporter.operate.CredentialsCheck;
+import dev.sessionreporter.operate.ReporterMetrics;
+import dev.sessionreporter.operate.SuperOfficeCalls;
+import dev.sessionreporter.operate.SuperOfficeReachableCheck;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.sessionreporter.secret.SecretRedactor;
 import dev.sessionreporter.simulator.CustomerServiceSimulator;
 import dev.sessionreporter.soap.CallAttempts;
@@ -51,6 +58,8 @@ import org.slf4j.LoggerFactory;
 @Configuration
 public class SessionReporterConfiguration implements CamelConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(SessionReporterConfiguration.class);
+    /** The name camel-micrometer-prometheus looks up and binds its registry under. */
+    private static final String METRICS_REGISTRY = "metricsRegistry";
 
     static {
         // CXF's default java.net.http conduit starts a thread per request and sends "Upgrade: h2c"; the
@@ -142,6 +151,8 @@ public class SessionReporterConfiguration implements CamelConfiguration {
     String duplicatesWindow;
     @PropertyInject("reporter.shutdown.timeout")
     String shutdownTimeout;
+    @PropertyInject("reporter.health.unreachable-threshold")
+    int unreachableThreshold;
 
     @PropertyInject("broker.url")
     String brokerUrl;
@@ -173,6 +184,10 @@ public class SessionReporterConfiguration implements CamelConfiguration {
     private TicketCache ticketCache;
     private AuthMode resolvedAuthMode;
     private JmsPoolConnectionFactory connectionFactory;
+    private QueueDuplicates queueDuplicates;
+    private MeterRegistry meterRegistry;
+    private ReporterMetrics reporterMetrics;
+    private SuperOfficeCalls superOfficeCalls;
 
     @BindToRegistry("sessionKeyInput")
     public SessionKeyInput sessionKeyInput() {
@@ -187,7 +202,47 @@ public class SessionReporterConfiguration implements CamelConfiguration {
 
     @BindToRegistry("queueDuplicates")
     public QueueDuplicates queueDuplicates() {
-        return new QueueDuplicates(new SessionKeyInput(), duplicatesWindow());
+        if (queueDuplicates == null) {
+            queueDuplicates = new QueueDuplicates(new SessionKeyInput(), duplicatesWindow());
+        }
+        return queueDuplicates;
+    }
+
+    /**
+     * The one Micrometer registry, named metricsRegistry: the one camel-micrometer-prometheus (camel.metrics.enabled)
+     * created, or one bound here for it to find, whichever comes first. It is served at /observe/metrics.
+     */
+    private MeterRegistry meterRegistry(CamelContext camelContext) {
+        if (meterRegistry == null) {
+            meterRegistry = camelContext.getRegistry().lookupByNameAndType(METRICS_REGISTRY, MeterRegistry.class);
+            if (meterRegistry == null) {
+                meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+                camelContext.getRegistry().bind(METRICS_REGISTRY, meterRegistry);
+            }
+        }
+        return meterRegistry;
+    }
+
+    /** Reports by outcome and reason, redeliveries, duplicates, logins, circuit breaker state (README "Operate"). */
+    @BindToRegistry("reporterMetrics")
+    public ReporterMetrics reporterMetrics(CamelContext camelContext) {
+        if (reporterMetrics == null) {
+            reporterMetrics = new ReporterMetrics(meterRegistry(camelContext))
+                    .bind(queueDuplicates(), ticketCache(camelContext), superOfficeCircuitBreaker());
+        }
+        return reporterMetrics;
+    }
+
+    /** Readiness: DOWN after reporter.health.unreachable-threshold SOAP calls in a row could not reach SuperOffice. */
+    @BindToRegistry("superOfficeReachableCheck")
+    public SuperOfficeReachableCheck superOfficeReachableCheck(CamelContext camelContext) {
+        return new SuperOfficeReachableCheck(superOfficeCalls(camelContext), unreachableThreshold);
+    }
+
+    /** Readiness: DOWN while logging in to SuperOffice fails. */
+    @BindToRegistry("superOfficeCredentialsCheck")
+    public CredentialsCheck superOfficeCredentialsCheck(CamelContext camelContext) {
+        return new CredentialsCheck(ticketCache(camelContext));
     }
 
     @BindToRegistry("timerSessionKeys")
@@ -196,8 +251,9 @@ public class SessionReporterConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry("callAttempts")
-    public CallAttempts callAttempts() {
-        return new CallAttempts();
+    public CallAttempts callAttempts(CamelContext camelContext) {
+        ReporterMetrics metrics = reporterMetrics(camelContext);
+        return new CallAttempts(metrics::redelivered);
     }
 
     @BindToRegistry("reportSessionActiveRequest")
@@ -280,6 +336,7 @@ public class SessionReporterConfiguration implements CamelConfiguration {
         camelContext.addService(new QueueConsumptionGate(camelContext, superOfficeCircuitBreaker(), "queue-trigger",
                 "direct:call-customer-service"), true, false);
         configureShutdown(camelContext);
+        camelContext.getManagementStrategy().addEventNotifier(superOfficeCalls(camelContext));
         if (loginAtStart) {
             ticketCache(camelContext).loginNow();
         }
@@ -300,6 +357,13 @@ public class SessionReporterConfiguration implements CamelConfiguration {
                 }
             }, true, false);
         }
+    }
+
+    private SuperOfficeCalls superOfficeCalls(CamelContext camelContext) {
+        if (superOfficeCalls == null) {
+            superOfficeCalls = new SuperOfficeCalls(failureClassifier, reporterMetrics(camelContext));
+        }
+        return superOfficeCalls;
     }
 
     private Duration duplicatesWindow() {

@@ -11,6 +11,10 @@ import dev.sessionreporter.support.TestSecrets;
 import jakarta.jms.Connection;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -66,10 +70,12 @@ class PackagedJarIT {
     void startsInDevProfileAndReportsThroughTheSimulator() throws Exception {
         int simulatorPort = FreePort.find();
         int brokerPort = freePortOtherThan(simulatorPort);
+        int managementPort = FreePort.find();
         JarProcess reporter = jars.start("dev", Map.of(
                 "SIMULATOR_PORT", Integer.toString(simulatorPort),
                 "BROKER_EMBEDDED_PORT", Integer.toString(brokerPort),
-                "BROKER_EMBEDDED_DATA_DIR", brokerDataDir.toString()));
+                "BROKER_EMBEDDED_DATA_DIR", brokerDataDir.toString(),
+                "REPORTER_MANAGEMENT_PORT", Integer.toString(managementPort)));
 
         // The first timer tick reports the demo keys of application-dev.properties through the simulator.
         awaitLine(reporter, "Session \\S+ reported active: loginId=1001, .*route=timer-trigger");
@@ -90,6 +96,17 @@ class PackagedJarIT {
         assertThat(brokerDataDir.resolve("journal"))
                 .as("the broker journal is in BROKER_EMBEDDED_DATA_DIR")
                 .isDirectory();
+
+        // The management server of the packaged jar: health and Prometheus metrics on loopback.
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> health = http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + managementPort + "/observe/health")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(health.statusCode()).as("GET /observe/health of the jar").isEqualTo(200);
+        assertThat(health.body()).contains("UP");
+        String metrics = http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + managementPort + "/observe/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).contains("sessionreporter_reports_total{outcome=\"reported\",reason=\"none\"}")
+                .doesNotContain(dev.ticket()).doesNotContain(dev.applicationToken());
 
         // SIGTERM, as a service manager stops it: a graceful shutdown within the time limit.
         reporter.terminate();

@@ -5,6 +5,7 @@ import dev.sessionreporter.failure.ReportFailedException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +25,9 @@ public class TicketCache {
     private volatile Ticket current;
     private Instant failedAt;
     private String failure;
+    private volatile boolean loginFailing;
+    private final AtomicLong logins = new AtomicLong();
+    private final AtomicLong failedLogins = new AtomicLong();
 
     public TicketCache(Login login, Duration maxAge, Duration retryAfter, Clock clock) {
         this.login = login;
@@ -75,6 +79,21 @@ public class TicketCache {
         }
     }
 
+    /** True from a failed login until the next successful one (a failed-login incident). */
+    public boolean isLoginFailing() {
+        return loginFailing;
+    }
+
+    /** Tickets obtained since the start (first use and every renewal). */
+    public long getLoginCount() {
+        return logins.get();
+    }
+
+    /** Login attempts that failed since the start (attempts skipped during superoffice.auth.retry-after not counted). */
+    public long getFailedLoginCount() {
+        return failedLogins.get();
+    }
+
     private boolean tooOld(Ticket ticket) {
         return login.canRenew() && !maxAge.isZero() && ticket.acquiredAt().plus(maxAge).isBefore(clock.instant());
     }
@@ -94,6 +113,8 @@ public class TicketCache {
             }
             failedAt = null;
             failure = null;
+            loginFailing = false;
+            logins.incrementAndGet();
             return ticket;
         } catch (Login.AuthenticationException | RuntimeException e) {
             String message = e instanceof Login.AuthenticationException ? e.getMessage()
@@ -104,6 +125,8 @@ public class TicketCache {
             }
             failedAt = now;
             failure = "login failed: " + message;
+            loginFailing = true;
+            failedLogins.incrementAndGet();
             throw new ReportFailedException(FailureReason.AUTHENTICATION_FAILED, failure);
         }
     }

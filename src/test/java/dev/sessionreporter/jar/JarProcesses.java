@@ -1,6 +1,8 @@
 package dev.sessionreporter.jar;
 
+import dev.sessionreporter.support.FreePort;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,8 +29,14 @@ public final class JarProcesses implements TestWatcher {
         return jar;
     }
 
+    /**
+     * Starts the jar. Unless {@code environment} says otherwise, its management server (health, metrics) gets a free
+     * port, so that no jar depends on the default port 9876 being free.
+     */
     public JarProcess start(String name, Map<String, String> environment, String... args) {
-        JarProcess process = JarProcess.start(name, jar, workingDirectory, environment, args);
+        Map<String, String> withPort = new HashMap<>(environment);
+        withPort.putIfAbsent("REPORTER_MANAGEMENT_PORT", Integer.toString(FreePort.find()));
+        JarProcess process = JarProcess.start(name, jar, workingDirectory, withPort, args);
         started.add(process);
         ofLastTest.add(process);
         return process;

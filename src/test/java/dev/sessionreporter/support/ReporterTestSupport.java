@@ -49,6 +49,8 @@ public abstract class ReporterTestSupport extends CamelMainTestSupport {
         properties.setProperty("reporter.retry.maximum-redelivery-delay", "100");
         // most tests provoke failures on purpose; CircuitBreakerTest turns the breaker on
         properties.setProperty("reporter.circuit-breaker.enabled", "false");
+        // no HTTP management server (health, metrics) unless a test needs it: OperateEndpointsTest gives it a free port
+        properties.setProperty("reporter.management.enabled", "false");
         properties.putAll(extraProperties());
         return properties;
     }
