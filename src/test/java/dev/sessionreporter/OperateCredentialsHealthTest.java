@@ -1,0 +1,98 @@
+package dev.sessionreporter;
+
+import static dev.sessionreporter.OperateEndpointsTest.value;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.sessionreporter.failure.ReporterHeaders;
+import dev.sessionreporter.support.FreePort;
+import dev.sessionreporter.support.QueueClient;
+import dev.sessionreporter.support.ReporterTestSupport;
+import dev.sessionreporter.support.TestSecrets;
+import jakarta.jms.Message;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Properties;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Mode password: readiness is DOWN over HTTP while the login is refused (a failed-login incident) and UP after the next
+ * successful login; the login counters move with it. Neither output shows the password or a ticket.
+ */
+class OperateCredentialsHealthTest extends ReporterTestSupport {
+    private static final String USER = "ops-reporter";
+    private static final String PASSWORD = "Ops-Pa55-w0rd-5ecret-k3";
+    private static final int MANAGEMENT_PORT = FreePort.find();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    @Override
+    protected Properties extraProperties() {
+        SIMULATOR.addUser(USER, PASSWORD);
+        Properties properties = new Properties();
+        properties.setProperty("superoffice.auth.login-at-start", "true");
+        properties.setProperty("superoffice.auth.mode", "password");
+        properties.setProperty("superoffice.ticket", "");
+        properties.setProperty("superoffice.username", USER);
+        properties.setProperty("superoffice.password", PASSWORD);
+        properties.setProperty("superoffice.auth.retry-after", "1s");
+        properties.setProperty("reporter.management.enabled", "true");
+        properties.setProperty("reporter.management.port", Integer.toString(MANAGEMENT_PORT));
+        return properties;
+    }
+
+    @AfterAll
+    void restoreSimulator() {
+        SIMULATOR.setAcceptFixedTicket(true);
+        SIMULATOR.addUser(USER, PASSWORD);
+    }
+
+    @Test
+    void readinessIsDownWhileTheLoginIsRefusedAndUpAfterTheNextLogin() throws Exception {
+        assertThat(get("/observe/health/ready").statusCode()).as("logged in at start").isEqualTo(200);
+        assertThat(value(get("/observe/metrics").body(), "sessionreporter_logins_total", "outcome=\"succeeded\"")).isEqualTo(1);
+
+        // the password is changed on the server and the ticket expires: the renewal is refused
+        SIMULATOR.addUser(USER, "changed-by-the-admin");
+        SIMULATOR.expireAllTickets();
+        String refused = TestSecrets.sessionKey("ref");
+        SIMULATOR.addSession(refused, 31);
+        queue().sendText(refused);
+        Message deadLetter = queue().receive(QueueClient.DEAD_LETTER_QUEUE, 10_000);
+        assertThat(deadLetter).isNotNull();
+        assertThat(deadLetter.getStringProperty(ReporterHeaders.FAILURE_REASON)).isEqualTo("AUTHENTICATION_FAILED");
+
+        HttpResponse<String> down = get("/observe/health/ready?data=true");
+        assertThat(down.statusCode()).isEqualTo(503);
+        assertThat(down.body()).contains("superoffice-credentials").contains("DOWN");
+        assertThat(get("/observe/health/live").statusCode()).as("liveness is not about credentials").isEqualTo(200);
+        String metrics = get("/observe/metrics").body();
+        assertThat(value(metrics, "sessionreporter_logins_total", "outcome=\"failed\"")).isEqualTo(1);
+        assertThat(value(metrics, "sessionreporter_reports_total", "outcome=\"dead_lettered\"", "reason=\"authentication_failed\""))
+                .isEqualTo(1);
+
+        // the admin restores the password: after superoffice.auth.retry-after the next report logs in again
+        SIMULATOR.addUser(USER, PASSWORD);
+        Thread.sleep(1100);
+        String back = TestSecrets.sessionKey("bak");
+        SIMULATOR.addSession(back, 32);
+        queue().sendText(back);
+        await().atMost(Duration.ofSeconds(10)).until(() -> SIMULATOR.acceptedReportCount(back) == 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> get("/observe/health/ready").statusCode() == 200);
+        metrics = get("/observe/metrics").body();
+        assertThat(value(metrics, "sessionreporter_logins_total", "outcome=\"succeeded\"")).isEqualTo(2);
+
+        String all = down.body() + get("/observe/health?data=true").body() + metrics;
+        assertThat(all).doesNotContain(PASSWORD).doesNotContain("changed-by-the-admin").doesNotContain("7T:")
+                .doesNotContain(TestSecrets.APPLICATION_TOKEN).doesNotContain(refused).doesNotContain(back);
+    }
+
+    private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + MANAGEMENT_PORT + path))
+                .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
