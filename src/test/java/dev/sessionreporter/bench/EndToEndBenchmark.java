@@ -50,7 +50,8 @@ import org.w3c.dom.Element;
  *
  * <p>System properties: {@code bench.queue.messages} (N, 50000), {@code bench.timer.keys} (K, 10000),
  * {@code bench.baseline.requests} (30000), {@code bench.warmup} (20000 calls per client, queue warm-up messages),
- * {@code bench.paced.messages} (3000) and {@code bench.paced.rate} (1000/s) for the queue latency phase.
+ * {@code bench.paced.messages} (3000) and {@code bench.paced.rate} (0: a third of the measured queue throughput) for
+ * the queue latency phase.
  */
 class EndToEndBenchmark {
     private static final String NS = CustomerServiceContract.NAMESPACE;
@@ -61,7 +62,8 @@ class EndToEndBenchmark {
     private final int baselineRequests = Integer.getInteger("bench.baseline.requests", 30_000);
     private final int warmup = Integer.getInteger("bench.warmup", 20_000);
     private final int pacedMessages = Integer.getInteger("bench.paced.messages", 3_000);
-    private final int pacedRate = Integer.getInteger("bench.paced.rate", 1_000);
+    /** 0: a third of the measured queue-path throughput, so that the paced phase sees no backlog. */
+    private final int pacedRateSetting = Integer.getInteger("bench.paced.rate", 0);
 
     private final List<Row> rows = new ArrayList<>();
     private final Map<String, Object> facts = new LinkedHashMap<>();
@@ -157,6 +159,8 @@ class EndToEndBenchmark {
                             consumers, queueMessages, meter, backlog, "(a) raw java.net.http@" + consumers));
 
                     // paced: messages at a fixed rate, enqueue -> stub arrival latency without a backlog
+                    double measured = queueMessages / (meter.wallNanos / 1e9);
+                    int pacedRate = pacedRateSetting > 0 ? pacedRateSetting : Math.max(10, (int) (measured / 3));
                     long[] sent = new long[pacedMessages];
                     stub.track('P', pacedMessages);
                     Meter paced = new Meter(stub).start();
@@ -374,8 +378,8 @@ class EndToEndBenchmark {
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "%nSession reporter end-to-end benchmark: %d cores, max heap %d MiB, Java %s%n",
                 rt.availableProcessors(), rt.maxMemory() >> 20, System.getProperty("java.version")));
-        out.append(String.format(Locale.ROOT, "%-72s %3s %7s %8s %6s %8s %8s %8s %9s %6s %6s %5s%n", "path", "c",
-                "reports", "rep/s", "x(a)", "p50 ms", "p95 ms", "p99 ms", "cpu s/1k", "stub%", "heapMB", "gc%"));
+        out.append(String.format(Locale.ROOT, "%-72s %3s %7s %8s %6s %6s %8s %8s %8s %9s %6s %6s %5s%n", "path", "c",
+                "reports", "rep/s", "x(a)", "x(b)", "p50 ms", "p95 ms", "p99 ms", "cpu s/1k", "stub%", "heapMB", "gc%"));
         StringBuilder json = new StringBuilder("{\n  \"cores\": ").append(rt.availableProcessors())
                 .append(",\n  \"maxHeapMiB\": ").append(rt.maxMemory() >> 20)
                 .append(",\n  \"javaVersion\": \"").append(System.getProperty("java.version")).append('"');
@@ -387,6 +391,9 @@ class EndToEndBenchmark {
         for (Row row : rows) {
             Row base = row.baselineKey == null ? null : find(row.baselineKey);
             double ratio = base == null ? Double.NaN : row.rate() / base.rate();
+            Row cxfBase = row.baselineKey == null || row.name.startsWith("(b)") ? null
+                    : find(row.baselineKey.replace("(a) raw java.net.http", "(b) bare CXF Dispatch"));
+            double ratioB = cxfBase == null ? Double.NaN : row.rate() / cxfBase.rate();
             long[] sorted = Meter.sorted(row.latencies);
             double p50 = Meter.percentileMillis(sorted, 50);
             double p95 = Meter.percentileMillis(sorted, 95);
@@ -394,15 +401,16 @@ class EndToEndBenchmark {
             double cpuPer1000 = row.meter.cpuNanos / 1e9 / row.reports * 1000;
             double stubShare = 100.0 * row.meter.stubCpuNanos / (row.meter.cpuNanos + row.meter.stubCpuNanos);
             double gcPercent = 100.0 * row.meter.gcMillis / (row.meter.wallNanos / 1e6);
-            out.append(String.format(Locale.ROOT, "%-72s %3d %7d %8.0f %6.2f %8.2f %8.2f %8.2f %9.3f %6.1f %6d %5.1f%n",
-                    row.name, row.concurrency, row.reports, row.rate(), ratio, p50, p95, p99, cpuPer1000, stubShare,
+            out.append(String.format(Locale.ROOT, "%-72s %3d %7d %8.0f %6.2f %6.2f %8.2f %8.2f %8.2f %9.3f %6.1f %6d %5.1f%n",
+                    row.name, row.concurrency, row.reports, row.rate(), ratio, ratioB, p50, p95, p99, cpuPer1000, stubShare,
                     row.meter.peakHeapBytes >> 20, gcPercent));
             json.append(first ? "\n" : ",\n").append(String.format(Locale.ROOT,
                     "    {\"path\": \"%s\", \"concurrency\": %d, \"reports\": %d, \"seconds\": %.3f, \"reportsPerSecond\": %.1f,"
-                            + " \"ratioToRaw\": %s, \"p50Millis\": %.3f, \"p95Millis\": %.3f, \"p99Millis\": %.3f,"
+                            + " \"ratioToRaw\": %s, \"ratioToBareCxf\": %s, \"p50Millis\": %.3f, \"p95Millis\": %.3f, \"p99Millis\": %.3f,"
                             + " \"cpuSecondsPer1000\": %.4f, \"stubCpuPercent\": %.1f, \"peakHeapMiB\": %d, \"gcPercent\": %.2f}",
                     row.name.replace("\"", "'"), row.concurrency, row.reports, row.seconds(), row.rate(),
-                    Double.isNaN(ratio) ? "null" : String.format(Locale.ROOT, "%.3f", ratio), p50, p95, p99,
+                    Double.isNaN(ratio) ? "null" : String.format(Locale.ROOT, "%.3f", ratio),
+                    Double.isNaN(ratioB) ? "null" : String.format(Locale.ROOT, "%.3f", ratioB), p50, p95, p99,
                     cpuPer1000, stubShare, row.meter.peakHeapBytes >> 20, gcPercent));
             first = false;
         }
@@ -413,7 +421,9 @@ class EndToEndBenchmark {
         out.append("""
                 cpu s/1k: CPU seconds of the whole JVM less the stub's threads, per 1,000 reports (the queue path \
                 includes the embedded broker); stub%: the stub's share of the JVM's CPU in that phase; heapMB: peak heap \
-                (sum of pool peaks); gc%: GC time / wall time. Timer p50..p99 are gaps between consecutive arrivals.
+                (sum of pool peaks); gc%: GC time / wall time. x(a), x(b): throughput ratio to baseline (a) raw java.net.http and \
+                (b) bare CXF at the same concurrency. Baseline p50..p99: per-call latency; timer p50..p99: gaps between \
+                consecutive arrivals at the stub.
                 """);
         System.out.println(out);
         Path target = Path.of("target");
