@@ -200,6 +200,11 @@ class EndToEndBenchmark {
                 main.stop();
             }
             print();
+        } finally {
+            // the broker journal of the run (tens of MB)
+            try (java.util.stream.Stream<Path> files = Files.walk(work)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
         }
     }
 
