@@ -1,0 +1,439 @@
+package dev.sessionreporter.bench;
+
+import dev.sessionreporter.SessionReporterConfiguration;
+import dev.sessionreporter.simulator.CustomerServiceSimulator;
+import dev.sessionreporter.soap.CustomerServiceContract;
+import dev.sessionreporter.support.FreePort;
+import dev.sessionreporter.support.TestSecrets;
+import jakarta.jms.Connection;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import jakarta.xml.ws.BindingProvider;
+import jakarta.xml.ws.Dispatch;
+import jakarta.xml.ws.Service;
+import jakarta.xml.ws.soap.SOAPBinding;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import javax.xml.namespace.QName;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.transform.Source;
+import javax.xml.transform.stream.StreamSource;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.Main;
+import org.apache.cxf.headers.Header;
+import org.apache.cxf.staxutils.StaxUtils;
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+
+/**
+ * End-to-end benchmark (not part of {@code mvn verify}; run with {@code mvn -B -Pbench verify}): the reporter as the
+ * tests start it, against a fast loopback SOAP stub, with raw-HTTP and bare-CXF baselines against the same stub in the
+ * same JVM and run. Prints one table and writes {@code target/benchmark.json}. See README "Benchmark".
+ *
+ * <p>System properties: {@code bench.queue.messages} (N, 50000), {@code bench.timer.keys} (K, 10000),
+ * {@code bench.baseline.requests} (30000), {@code bench.warmup} (20000 calls per client, queue warm-up messages),
+ * {@code bench.paced.messages} (3000) and {@code bench.paced.rate} (0: a third of the measured queue throughput) for
+ * the queue latency phase.
+ */
+class EndToEndBenchmark {
+    private static final String NS = CustomerServiceContract.NAMESPACE;
+    private static final String SOAP_ACTION = CustomerServiceSimulator.SOAP_ACTION;
+
+    private final int queueMessages = Integer.getInteger("bench.queue.messages", 50_000);
+    private final int timerKeys = Integer.getInteger("bench.timer.keys", 10_000);
+    private final int baselineRequests = Integer.getInteger("bench.baseline.requests", 30_000);
+    private final int warmup = Integer.getInteger("bench.warmup", 20_000);
+    private final int pacedMessages = Integer.getInteger("bench.paced.messages", 3_000);
+    /** 0: a third of the measured queue-path throughput, so that the paced phase sees no backlog. */
+    private final int pacedRateSetting = Integer.getInteger("bench.paced.rate", 0);
+
+    private final List<Row> rows = new ArrayList<>();
+    private final Map<String, Object> facts = new LinkedHashMap<>();
+
+    record Row(String name, int concurrency, int reports, Meter meter, long[] latencies, String baselineKey) {
+        double seconds() {
+            return meter.wallNanos / 1e9;
+        }
+
+        double rate() {
+            return reports / seconds();
+        }
+    }
+
+    @Test
+    void endToEnd() throws Exception {
+        int consumers;
+        Path work = Files.createTempDirectory("session-reporter-bench");
+        Path keysFile = work.resolve("timer-keys.txt");
+        Files.writeString(keysFile, SoapStub.key('S', 0) + "\n");
+        try (SoapStub stub = new SoapStub(8)) {
+            // ---- start the reporter as the tests do; the timer reports one key at once: start-up to first report
+            stub.track('S', 1);
+            int brokerPort = FreePort.find();
+            Properties props = new Properties();
+            props.setProperty("superoffice.url", stub.url());
+            props.setProperty("superoffice.application-token", TestSecrets.APPLICATION_TOKEN);
+            props.setProperty("superoffice.ticket", TestSecrets.TICKET);
+            props.setProperty("broker.embedded.port", Integer.toString(brokerPort));
+            props.setProperty("broker.embedded.data-dir", work.resolve("broker").toString());
+            props.setProperty("reporter.timer.enabled", "true");
+            props.setProperty("reporter.timer.period", "1h");
+            props.setProperty("reporter.timer.initial-delay", "0");
+            props.setProperty("reporter.timer.session-keys-file", keysFile.toString());
+            Main main = new Main();
+            main.configure().addConfiguration(SessionReporterConfiguration.class);
+            main.setPropertyPlaceholderLocations("file:application.properties");
+            main.setOverrideProperties(props);
+            long startAt = System.nanoTime();
+            main.start();
+            CamelContext context = main.getCamelContext();
+            long contextStarted = System.nanoTime();
+            awaitTracked(stub, 1, 60);
+            long firstReport = stub.arrival(0);
+            facts.put("startupToFirstReportMillis", (firstReport - startAt) / 1e6);
+            facts.put("camelStartMillis", (contextStarted - startAt) / 1e6);
+            consumers = Integer.parseInt(context.resolvePropertyPlaceholders("{{reporter.queue.concurrent-consumers}}"));
+            facts.put("queueConsumers", consumers);
+            awaitRouteIdle(context, "timer-trigger");
+            context.getRouteController().stopRoute("timer-trigger");
+
+            try {
+                // ---- baselines (a) raw java.net.http and (b) bare CXF, at the queue's concurrency and at 1 (timer)
+                HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                        .connectTimeout(Duration.ofSeconds(5)).build();
+                byte[] envelope = rawEnvelope(SoapStub.key('R', 0));
+                Call raw = i -> rawPost(http, stub.url(), envelope);
+                ThreadLocal<Dispatch<Source>> dispatches = ThreadLocal.withInitial(() -> cxfDispatch(stub.url()));
+                Call cxf = i -> cxfCall(dispatches.get(), SoapStub.key('C', i));
+                for (int c : new int[] {consumers, 1}) {
+                    run(stub, "warm-up raw", c, warmup, raw, null);
+                    run(stub, "warm-up cxf", c, warmup, cxf, null);
+                }
+                for (int c : new int[] {consumers, 1}) {
+                    rows.add(run(stub, "(a) raw java.net.http", c, baselineRequests, raw, null));
+                    rows.add(run(stub, "(b) bare CXF Dispatch", c, baselineRequests, cxf, "(a) raw java.net.http@" + c));
+                }
+
+                // ---- queue path
+                ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + brokerPort);
+                factory.setBlockOnDurableSend(false);
+                try (Connection connection = factory.createConnection()) {
+                    connection.start();
+                    // warm-up through the whole path
+                    stub.track('W', warmup);
+                    preload(connection, 'W', warmup, new long[warmup]);
+                    awaitTracked(stub, warmup, 600);
+
+                    // preload N with the consumers suspended, then measure until the stub has seen all N
+                    context.getRouteController().suspendRoute("queue-trigger");
+                    long[] enqueued = new long[queueMessages];
+                    stub.track('Q', queueMessages);
+                    preload(connection, 'Q', queueMessages, enqueued);
+                    Meter meter = new Meter(stub).start();
+                    context.getRouteController().resumeRoute("queue-trigger");
+                    awaitTracked(stub, queueMessages, 600 + queueMessages / 100);
+                    meter.stop();
+                    long[] backlog = new long[queueMessages];
+                    for (int i = 0; i < queueMessages; i++) {
+                        backlog[i] = stub.arrival(i) - enqueued[i];
+                    }
+                    rows.add(new Row("queue path, preloaded backlog (enqueue->stub latency incl. queue wait)",
+                            consumers, queueMessages, meter, backlog, "(a) raw java.net.http@" + consumers));
+
+                    // paced: messages at a fixed rate, enqueue -> stub arrival latency without a backlog
+                    double measured = queueMessages / (meter.wallNanos / 1e9);
+                    int pacedRate = pacedRateSetting > 0 ? pacedRateSetting : Math.max(10, (int) (measured / 3));
+                    long[] sent = new long[pacedMessages];
+                    stub.track('P', pacedMessages);
+                    Meter paced = new Meter(stub).start();
+                    pace(connection, pacedMessages, pacedRate, sent);
+                    awaitTracked(stub, pacedMessages, 120);
+                    paced.stop();
+                    long[] latencies = new long[pacedMessages];
+                    for (int i = 0; i < pacedMessages; i++) {
+                        latencies[i] = stub.arrival(i) - sent[i];
+                    }
+                    rows.add(new Row("queue path, paced at " + pacedRate + "/s (enqueue->stub latency)", consumers,
+                            pacedMessages, paced, latencies, null));
+                }
+                factory.close();
+
+                // ---- timer path: one warm-up tick and one measured tick of K keys (keys reported one after another)
+                for (char phase : new char[] {'V', 'K'}) {
+                    writeKeys(keysFile, phase, timerKeys);
+                    stub.track(phase, timerKeys);
+                    Meter meter = new Meter(stub).start();
+                    context.getRouteController().startRoute("timer-trigger");
+                    awaitTracked(stub, timerKeys, 600);
+                    meter.stop();
+                    awaitRouteIdle(context, "timer-trigger");
+                    context.getRouteController().stopRoute("timer-trigger");
+                    if (phase == 'K') {
+                        long[] gaps = new long[timerKeys];
+                        for (int i = 1; i < timerKeys; i++) {
+                            gaps[i] = stub.arrival(i) - stub.arrival(i - 1);
+                        }
+                        gaps[0] = stub.arrival(0) - (System.nanoTime() - meter.wallNanos);
+                        rows.add(new Row("timer path, one tick of " + timerKeys + " keys (per-key gap)", 1, timerKeys,
+                                meter, gaps, "(a) raw java.net.http@1"));
+                    }
+                }
+            } finally {
+                main.stop();
+            }
+            print();
+        } finally {
+            // the broker journal of the run (tens of MB)
+            try (java.util.stream.Stream<Path> files = Files.walk(work)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ clients
+
+    @FunctionalInterface
+    interface Call {
+        void call(int index) throws Exception;
+    }
+
+    private static Row run(SoapStub stub, String name, int concurrency, int total, Call call, String baselineKey)
+            throws InterruptedException {
+        AtomicInteger next = new AtomicInteger();
+        long[] latencies = new long[total];
+        List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread[] threads = new Thread[concurrency];
+        Meter meter = new Meter(stub).start();
+        for (int t = 0; t < concurrency; t++) {
+            threads[t] = new Thread(() -> {
+                int i;
+                while ((i = next.getAndIncrement()) < total) {
+                    long begin = System.nanoTime();
+                    try {
+                        call.call(i);
+                    } catch (Throwable e) {
+                        errors.add(e);
+                        return;
+                    }
+                    latencies[i] = System.nanoTime() - begin;
+                }
+            }, "bench-client-" + t);
+            threads[t].start();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        meter.stop();
+        if (!errors.isEmpty()) {
+            throw new IllegalStateException(name + " failed " + errors.size() + " time(s)", errors.get(0));
+        }
+        return new Row(name, concurrency, total, meter, latencies, baselineKey);
+    }
+
+    private static byte[] rawEnvelope(String sessionKey) {
+        return ("<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Header>"
+                + "<ApplicationToken xmlns=\"" + NS + "\">" + TestSecrets.APPLICATION_TOKEN + "</ApplicationToken>"
+                + "<Credentials xmlns=\"" + NS + "\"><Ticket>" + TestSecrets.TICKET + "</Ticket></Credentials>"
+                + "</s:Header><s:Body><ReportSessionActive xmlns=\"" + NS + "\"><SessionKey>" + sessionKey
+                + "</SessionKey></ReportSessionActive></s:Body></s:Envelope>").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void rawPost(HttpClient http, String url, byte[] envelope) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "text/xml; charset=UTF-8")
+                .header("SOAPAction", SOAP_ACTION)
+                .timeout(Duration.ofSeconds(10))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(envelope)).build();
+        HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        if (response.statusCode() != 200 || response.body().length != SoapStub.ANSWER.length) {
+            throw new IllegalStateException("raw POST: HTTP " + response.statusCode());
+        }
+    }
+
+    private static Dispatch<Source> cxfDispatch(String url) {
+        try {
+            QName port = CustomerServiceContract.PORT;
+            Service service = Service.create(CustomerServiceContract.SERVICE);
+            service.addPort(port, SOAPBinding.SOAP11HTTP_BINDING, url);
+            Dispatch<Source> dispatch = service.createDispatch(port, Source.class, Service.Mode.PAYLOAD);
+            Map<String, Object> rc = dispatch.getRequestContext();
+            rc.put(BindingProvider.SOAPACTION_USE_PROPERTY, Boolean.TRUE);
+            rc.put(BindingProvider.SOAPACTION_URI_PROPERTY,
+                    SOAP_ACTION.substring(1, SOAP_ACTION.length() - 1));
+            DocumentBuilderFactory dbf = DocumentBuilderFactory.newInstance();
+            dbf.setNamespaceAware(true);
+            Document doc = dbf.newDocumentBuilder().newDocument();
+            Element token = doc.createElementNS(NS, "ApplicationToken");
+            token.setTextContent(TestSecrets.APPLICATION_TOKEN);
+            Element credentials = doc.createElementNS(NS, "Credentials");
+            Element ticket = doc.createElementNS(NS, "Ticket");
+            ticket.setTextContent(TestSecrets.TICKET);
+            credentials.appendChild(ticket);
+            rc.put(Header.HEADER_LIST, List.of(new Header(new QName(NS, "ApplicationToken"), token),
+                    new Header(new QName(NS, "Credentials"), credentials)));
+            return dispatch;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void cxfCall(Dispatch<Source> dispatch, String sessionKey) throws Exception {
+        Source answer = dispatch.invoke(new StreamSource(new StringReader(
+                "<ReportSessionActive xmlns=\"" + NS + "\"><SessionKey>" + sessionKey + "</SessionKey></ReportSessionActive>")));
+        Document document = StaxUtils.read(answer);
+        String response = document.getElementsByTagNameNS(NS, "Response").item(0).getTextContent();
+        if (Integer.parseInt(response.trim()) <= 0) {
+            throw new IllegalStateException("bare CXF: Response=" + response);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ queue, timer
+
+    /** Sends {@code count} persistent text messages in local transactions of 500, recording each enqueue time. */
+    private static void preload(Connection connection, char phase, int count, long[] enqueued) throws Exception {
+        try (Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
+                MessageProducer producer = session.createProducer(session.createQueue("superoffice.session-active"))) {
+            for (int i = 0; i < count; i++) {
+                enqueued[i] = System.nanoTime();
+                producer.send(session.createTextMessage(SoapStub.key(phase, i)));
+                if (i % 500 == 499) {
+                    session.commit();
+                }
+            }
+            session.commit();
+        }
+    }
+
+    /** Sends persistent messages one by one at {@code rate}/s (non-blocking durable sends). */
+    private static void pace(Connection connection, int count, int rate, long[] sent) throws Exception {
+        try (Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                MessageProducer producer = session.createProducer(session.createQueue("superoffice.session-active"))) {
+            long start = System.nanoTime();
+            long interval = 1_000_000_000L / rate;
+            for (int i = 0; i < count; i++) {
+                long due = start + i * interval;
+                long wait;
+                while ((wait = due - System.nanoTime()) > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+                sent[i] = System.nanoTime();
+                producer.send(session.createTextMessage(SoapStub.key('P', i)));
+            }
+        }
+    }
+
+    private static void writeKeys(Path file, char phase, int count) throws Exception {
+        StringBuilder sb = new StringBuilder(count * 16);
+        for (int i = 0; i < count; i++) {
+            sb.append(SoapStub.key(phase, i)).append('\n');
+        }
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, sb);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static void awaitTracked(SoapStub stub, int count, int timeoutSeconds) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
+        while (stub.trackedCount() < count) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("only " + stub.trackedCount() + " of " + count + " reported in "
+                        + timeoutSeconds + " s");
+            }
+            Thread.sleep(1);
+        }
+    }
+
+    private static void awaitRouteIdle(CamelContext context, String routeId) throws InterruptedException {
+        for (int i = 0; i < 5000 && context.getInflightRepository().size(routeId) > 0; i++) {
+            Thread.sleep(2);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ output
+
+    private Row find(String key) {
+        for (Row row : rows) {
+            if ((row.name + "@" + row.concurrency).equals(key)) {
+                return row;
+            }
+        }
+        return null;
+    }
+
+    private void print() throws Exception {
+        Runtime rt = Runtime.getRuntime();
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(Locale.ROOT, "%nSession reporter end-to-end benchmark: %d cores, max heap %d MiB, Java %s%n",
+                rt.availableProcessors(), rt.maxMemory() >> 20, System.getProperty("java.version")));
+        out.append(String.format(Locale.ROOT, "%-72s %3s %7s %8s %6s %6s %8s %8s %8s %9s %6s %6s %5s%n", "path", "c",
+                "reports", "rep/s", "x(a)", "x(b)", "p50 ms", "p95 ms", "p99 ms", "cpu s/1k", "stub%", "heapMB", "gc%"));
+        StringBuilder json = new StringBuilder("{\n  \"cores\": ").append(rt.availableProcessors())
+                .append(",\n  \"maxHeapMiB\": ").append(rt.maxMemory() >> 20)
+                .append(",\n  \"javaVersion\": \"").append(System.getProperty("java.version")).append('"');
+        for (Map.Entry<String, Object> fact : facts.entrySet()) {
+            json.append(",\n  \"").append(fact.getKey()).append("\": ").append(fact.getValue());
+        }
+        json.append(",\n  \"rows\": [");
+        boolean first = true;
+        for (Row row : rows) {
+            Row base = row.baselineKey == null ? null : find(row.baselineKey);
+            double ratio = base == null ? Double.NaN : row.rate() / base.rate();
+            Row cxfBase = row.baselineKey == null || row.name.startsWith("(b)") ? null
+                    : find(row.baselineKey.replace("(a) raw java.net.http", "(b) bare CXF Dispatch"));
+            double ratioB = cxfBase == null ? Double.NaN : row.rate() / cxfBase.rate();
+            long[] sorted = Meter.sorted(row.latencies);
+            double p50 = Meter.percentileMillis(sorted, 50);
+            double p95 = Meter.percentileMillis(sorted, 95);
+            double p99 = Meter.percentileMillis(sorted, 99);
+            double cpuPer1000 = row.meter.cpuNanos / 1e9 / row.reports * 1000;
+            double stubShare = 100.0 * row.meter.stubCpuNanos / (row.meter.cpuNanos + row.meter.stubCpuNanos);
+            double gcPercent = 100.0 * row.meter.gcMillis / (row.meter.wallNanos / 1e6);
+            out.append(String.format(Locale.ROOT, "%-72s %3d %7d %8.0f %6.2f %6.2f %8.2f %8.2f %8.2f %9.3f %6.1f %6d %5.1f%n",
+                    row.name, row.concurrency, row.reports, row.rate(), ratio, ratioB, p50, p95, p99, cpuPer1000, stubShare,
+                    row.meter.peakHeapBytes >> 20, gcPercent));
+            json.append(first ? "\n" : ",\n").append(String.format(Locale.ROOT,
+                    "    {\"path\": \"%s\", \"concurrency\": %d, \"reports\": %d, \"seconds\": %.3f, \"reportsPerSecond\": %.1f,"
+                            + " \"ratioToRaw\": %s, \"ratioToBareCxf\": %s, \"p50Millis\": %.3f, \"p95Millis\": %.3f, \"p99Millis\": %.3f,"
+                            + " \"cpuSecondsPer1000\": %.4f, \"stubCpuPercent\": %.1f, \"peakHeapMiB\": %d, \"gcPercent\": %.2f}",
+                    row.name.replace("\"", "'"), row.concurrency, row.reports, row.seconds(), row.rate(),
+                    Double.isNaN(ratio) ? "null" : String.format(Locale.ROOT, "%.3f", ratio),
+                    Double.isNaN(ratioB) ? "null" : String.format(Locale.ROOT, "%.3f", ratioB), p50, p95, p99,
+                    cpuPer1000, stubShare, row.meter.peakHeapBytes >> 20, gcPercent));
+            first = false;
+        }
+        json.append("\n  ]\n}\n");
+        for (Map.Entry<String, Object> fact : facts.entrySet()) {
+            out.append(fact.getKey()).append(" = ").append(fact.getValue()).append('\n');
+        }
+        out.append("""
+                cpu s/1k: CPU seconds of the whole JVM less the stub's threads, per 1,000 reports (the queue path \
+                includes the embedded broker); stub%: the stub's share of the JVM's CPU in that phase; heapMB: peak heap \
+                (sum of pool peaks); gc%: GC time / wall time. x(a), x(b): throughput ratio to baseline (a) raw java.net.http and \
+                (b) bare CXF at the same concurrency. Baseline p50..p99: per-call latency; timer p50..p99: gaps between \
+                consecutive arrivals at the stub.
+                """);
+        System.out.println(out);
+        Path target = Path.of("target");
+        Files.createDirectories(target);
+        Files.writeString(target.resolve("benchmark.json"), json);
+        Files.writeString(target.resolve("benchmark.txt"), out);
+    }
+}

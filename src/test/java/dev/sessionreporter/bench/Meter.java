@@ -1,0 +1,82 @@
+package dev.sessionreporter.bench;
+
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.util.Arrays;
+
+/** Wall time, process CPU (less the stub's), GC time and peak heap of one measured phase. */
+final class Meter {
+    private final SoapStub stub;
+    private long startNanos;
+    private long startCpu;
+    private long startStubCpu;
+    private long startGc;
+
+    long wallNanos;
+    long cpuNanos;
+    long stubCpuNanos;
+    long gcMillis;
+    long peakHeapBytes;
+
+    Meter(SoapStub stub) {
+        this.stub = stub;
+    }
+
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    static long gcMillis() {
+        long sum = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            sum += Math.max(0, gc.getCollectionTime());
+        }
+        return sum;
+    }
+
+    Meter start() {
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                pool.resetPeakUsage();
+            }
+        }
+        startGc = gcMillis();
+        startStubCpu = stub.cpuNanos();
+        startCpu = processCpuNanos();
+        startNanos = System.nanoTime();
+        return this;
+    }
+
+    Meter stop() {
+        wallNanos = System.nanoTime() - startNanos;
+        long stubCpu = stub.cpuNanos() - startStubCpu;
+        cpuNanos = processCpuNanos() - startCpu - stubCpu;
+        stubCpuNanos = stubCpu;
+        gcMillis = gcMillis() - startGc;
+        long peak = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                peak += pool.getPeakUsage().getUsed();
+            }
+        }
+        peakHeapBytes = peak;
+        return this;
+    }
+
+    /** Percentile (0..100) of the given nanosecond values, in milliseconds; NaN when there are none. */
+    static double percentileMillis(long[] sortedNanos, double p) {
+        if (sortedNanos.length == 0) {
+            return Double.NaN;
+        }
+        int i = (int) Math.ceil(p / 100.0 * sortedNanos.length) - 1;
+        return sortedNanos[Math.max(0, Math.min(sortedNanos.length - 1, i))] / 1e6;
+    }
+
+    static long[] sorted(long[] values) {
+        long[] copy = values.clone();
+        Arrays.sort(copy);
+        return copy;
+    }
+}
