@@ -1,6 +1,7 @@
 package dev.sessionreporter;
 
 import dev.sessionreporter.broker.RedriveDeadLetters;
+import dev.sessionreporter.failure.Causes;
 import dev.sessionreporter.broker.SendSessionKeys;
 import java.time.Duration;
 import java.util.Arrays;
@@ -88,11 +89,11 @@ public final class SessionReporterApplication {
             }
             return Math.max(main.getExitCode(), 0);
         } catch (Throwable e) {
-            StartupConfigurationException configurationError = find(e, StartupConfigurationException.class);
+            StartupConfigurationException configurationError = Causes.find(e, StartupConfigurationException.class);
             if (configurationError != null) {
                 LOG.error("Session reporter cannot start: {}", configurationError.getMessage());
             } else {
-                LOG.error("Session reporter cannot start: {}", rootMessage(e), e);
+                LOG.error("Session reporter cannot start: {}", rootMessage(Causes.root(e)), e);
             }
             return 1;
         }
@@ -142,20 +143,7 @@ public final class SessionReporterApplication {
                 .orElse(DEFAULT_PROFILE);
     }
 
-    private static <T extends Throwable> T find(Throwable failure, Class<T> type) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (type.isInstance(t)) {
-                return type.cast(t);
-            }
-        }
-        return null;
-    }
-
-    private static String rootMessage(Throwable failure) {
-        Throwable root = failure;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
+    private static String rootMessage(Throwable root) {
         return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 }

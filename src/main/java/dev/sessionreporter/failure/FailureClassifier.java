@@ -32,28 +32,28 @@ public class FailureClassifier {
     }
 
     public Classification classify(Throwable failure) {
-        ReportFailedException reported = find(failure, ReportFailedException.class);
+        ReportFailedException reported = Causes.find(failure, ReportFailedException.class);
         if (reported != null) {
             return new Classification(reported.reason(), false, reported.getMessage());
         }
-        HTTPException http = find(failure, HTTPException.class);
+        HTTPException http = Causes.find(failure, HTTPException.class);
         if (http != null) {
             int status = http.getResponseCode();
             return new Classification(FailureReason.HTTP_ERROR, TRANSIENT_HTTP_STATUSES.contains(status),
                     "HTTP " + status + (http.getResponseMessage() == null ? "" : " " + http.getResponseMessage()));
         }
-        javax.net.ssl.SSLException tls = find(failure, javax.net.ssl.SSLException.class);
+        javax.net.ssl.SSLException tls = Causes.find(failure, javax.net.ssl.SSLException.class);
         if (tls != null) {
             // an untrusted certificate or a failed handshake does not heal by retrying
             return new Classification(FailureReason.UNREACHABLE, false, "TLS: " + rootMessage(failure));
         }
-        HttpConnectTimeoutException connectTimeout = find(failure, HttpConnectTimeoutException.class);
+        HttpConnectTimeoutException connectTimeout = Causes.find(failure, HttpConnectTimeoutException.class);
         if (connectTimeout != null) {
             return new Classification(FailureReason.UNREACHABLE, true, "connect timed out");
         }
-        IOException timeout = find(failure, SocketTimeoutException.class);
+        IOException timeout = Causes.find(failure, SocketTimeoutException.class);
         if (timeout == null) {
-            timeout = find(failure, HttpTimeoutException.class);
+            timeout = Causes.find(failure, HttpTimeoutException.class);
         }
         if (timeout != null) {
             boolean connecting = String.valueOf(timeout.getMessage()).toLowerCase(Locale.ROOT).contains("connect");
@@ -61,18 +61,18 @@ public class FailureClassifier {
                     ? new Classification(FailureReason.UNREACHABLE, true, "connect timed out")
                     : new Classification(FailureReason.TIMEOUT, true, "no answer within the receive timeout");
         }
-        IOException io = find(failure, IOException.class);
+        IOException io = Causes.find(failure, IOException.class);
         if (io != null) {
             return new Classification(FailureReason.UNREACHABLE, true,
                     io.getClass().getSimpleName() + (io.getMessage() == null ? "" : ": " + io.getMessage()));
         }
         // After the I/O checks: CXF also wraps a refused connection in a client-side SoapFault.
-        SoapFault fault = find(failure, SoapFault.class);
+        SoapFault fault = Causes.find(failure, SoapFault.class);
         if (fault != null) {
             return new Classification(FailureReason.SOAP_FAULT, false,
                     "SOAP fault " + fault.getFaultCode().getLocalPart() + ": " + fault.getMessage());
         }
-        XMLStreamException xml = find(failure, XMLStreamException.class);
+        XMLStreamException xml = Causes.find(failure, XMLStreamException.class);
         if (xml != null || failure instanceof org.apache.cxf.interceptor.Fault) {
             return new Classification(FailureReason.SOAP_FAULT, false, "unreadable answer: " + rootMessage(failure));
         }
@@ -80,20 +80,8 @@ public class FailureClassifier {
                 failure.getClass().getName() + ": " + rootMessage(failure));
     }
 
-    private static <T extends Throwable> T find(Throwable failure, Class<T> type) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (type.isInstance(t)) {
-                return type.cast(t);
-            }
-        }
-        return null;
-    }
-
     private static String rootMessage(Throwable failure) {
-        Throwable root = failure;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
+        Throwable root = Causes.root(failure);
         return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 }
