@@ -90,6 +90,9 @@ class OperateEndpointsTest extends ReporterTestSupport {
                 .isEqualTo(3);
         assertThat(value(after, "sessionreporter_logins_total", "outcome=\"succeeded\"")).isGreaterThanOrEqualTo(1);
         assertThat(value(after, "sessionreporter_circuit_breaker_state", "state=\"disabled\"")).isEqualTo(1);
+        assertThat(after).as("timer disabled here: never the leader").contains("sessionreporter_timer_leader 0.0")
+                .contains("sessionreporter_timer_keys_skipped_total 0.0")
+                .contains("sessionreporter_dead_letter_failures_total 0.0");
         assertThat(after).contains("sessionreporter_soap_calls_seconds_bucket");
         // Camel's own route metrics are in the same registry
         assertThat(after).contains("camel_exchanges_total");
