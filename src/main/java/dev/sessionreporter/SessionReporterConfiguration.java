@@ -145,6 +145,8 @@ public class SessionReporterConfiguration implements CamelConfiguration {
     String timerSessionKeysFile;
     @PropertyInject("reporter.timer.target")
     String timerTarget;
+    @PropertyInject("reporter.queue.enabled")
+    boolean queueEnabled;
 
     @PropertyInject("reporter.cluster.file.enabled")
     boolean clusterFileEnabled;
@@ -372,6 +374,10 @@ public class SessionReporterConfiguration implements CamelConfiguration {
             Settings.requireHttpsUnlessLoopback("superoffice.url", superOfficeUrl);
         }
         Settings.oneOf("reporter.timer.target", timerTarget, "report", "queue");
+        if ("queue".equals(timerTarget) && !queueEnabled) {
+            LOG.warn("reporter.timer.target=queue but reporter.queue.enabled=false: this instance's timer keys are only "
+                    + "reported by other instances that consume the queue");
+        }
         if (clusterFileEnabled) {
             camelContext.addService(fileLockClusterService(), true, true);
         }
