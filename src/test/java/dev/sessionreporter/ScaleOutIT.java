@@ -109,6 +109,9 @@ class ScaleOutIT {
         assertThat(working).as("instances that made reports: the SOAP work is shared").isGreaterThanOrEqualTo(2);
         JarProcess any = instances.keySet().iterator().next();
         assertThat(any.outputHasLine("Property-placeholders summary")).as("start-up configuration summary").isTrue();
+        assertThat(any.outputHasLine("\\[OS Environment Variable\\] +reporter\\.timer\\.target = queue"))
+                .as("the summary shows the effective settings and where they came from").isTrue();
+        assertThat(any.outputHasLine("superoffice\\.ticket = xxxxxx")).as("the ticket masked in the summary").isTrue();
         assertThat(any.output()).as("secrets masked in the start-up summary")
                 .doesNotContain(TestSecrets.TICKET).doesNotContain(TestSecrets.APPLICATION_TOKEN);
         assertThat(any.outputHasLine("summary - Last 2.0 s: \\d+ keys ended"))
