@@ -7,6 +7,7 @@ import dev.sessionreporter.auth.StaticTicketLogin;
 import dev.sessionreporter.auth.SystemUserLogin;
 import dev.sessionreporter.auth.TicketCache;
 import dev.sessionreporter.auth.TicketRenewal;
+import dev.sessionreporter.breaker.CircuitState;
 import dev.sessionreporter.breaker.QueueConsumptionGate;
 import dev.sessionreporter.breaker.SuperOfficeCircuitBreaker;
 import dev.sessionreporter.broker.BrokerConnectionFactory;
@@ -332,6 +333,12 @@ public class SessionReporterConfiguration implements CamelConfiguration {
                     failureClassifier);
         }
         return circuitBreaker;
+    }
+
+    /** Whether the circuit breaker is open: the timer then puts no key on the queue (routes/timer-target.camel.yaml). */
+    @BindToRegistry("superOfficeCircuitState")
+    public CircuitState superOfficeCircuitState() {
+        return new CircuitState(superOfficeCircuitBreaker());
     }
 
     /** The one cxf endpoint all routes share: created once, so CXF builds its client and conduit once. */

@@ -8,6 +8,7 @@ import dev.sessionreporter.operate.ReporterMetrics;
 import dev.sessionreporter.support.QueueClient;
 import dev.sessionreporter.support.ReporterTestSupport;
 import dev.sessionreporter.support.TestSecrets;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.Message;
@@ -20,7 +21,8 @@ import org.junit.jupiter.api.Test;
 /**
  * reporter.timer.target=queue: the timer leader puts each key on the input queue — persistent, marked as a timer key,
  * expiring after one period — and the queue consumers report it on every tick, although the duplicate window (60 s)
- * is far longer than the period: timer keys are exempt from duplicate suppression.
+ * is far longer than the period: timer keys are exempt from duplicate suppression. While the circuit breaker is open no
+ * key is queued (counted as skipped).
  */
 class TimerToQueueTest extends ReporterTestSupport {
     private static final String KEY = TestSecrets.sessionKey("tq");
@@ -69,6 +71,29 @@ class TimerToQueueTest extends ReporterTestSupport {
             assertThat(message.getJMSExpiration() - message.getJMSTimestamp()).as("time to live = one period")
                     .isEqualTo(PERIOD_MILLIS);
         } finally {
+            queue().drain(QueueClient.INPUT_QUEUE);
+            context.getRouteController().startRoute("queue-trigger");
+        }
+    }
+
+    @Test
+    void putsNoTimerKeyOnTheQueueWhileTheCircuitIsOpenAndCountsThemSkipped() throws Exception {
+        CircuitBreaker breaker = context.getRegistry().lookupByNameAndType("superOfficeCircuitBreaker", CircuitBreaker.class);
+        MeterRegistry metrics = context.getRegistry().lookupByNameAndType("metricsRegistry", MeterRegistry.class);
+        context.getRouteController().stopRoute("queue-trigger");
+        try {
+            breaker.transitionToForcedOpenState();
+            Thread.sleep(PERIOD_MILLIS); // a tick in progress may still send
+            queue().drain(QueueClient.INPUT_QUEUE);
+            double skippedBefore = metrics.get(ReporterMetrics.TIMER_KEYS_SKIPPED).counter().count();
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> metrics.get(ReporterMetrics.TIMER_KEYS_SKIPPED).counter().count() >= skippedBefore + 4);
+            assertThat(queue().browse(QueueClient.INPUT_QUEUE)).as("nothing queued while open").isEmpty();
+
+            breaker.transitionToDisabledState();
+            await().atMost(Duration.ofSeconds(10)).until(() -> !queue().browse(QueueClient.INPUT_QUEUE).isEmpty());
+        } finally {
+            breaker.transitionToDisabledState();
             queue().drain(QueueClient.INPUT_QUEUE);
             context.getRouteController().startRoute("queue-trigger");
         }
