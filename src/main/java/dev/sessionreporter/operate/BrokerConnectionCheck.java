@@ -5,24 +5,18 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
  * Readiness: DOWN from the moment the broker connection is lost (or cannot be made) until the queue consumers have
  * connected again. Not a liveness check: the consumers reconnect by themselves, a restart would not bring the broker
  * back.
  */
-public class BrokerConnectionCheck extends AbstractHealthCheck {
+public class BrokerConnectionCheck extends ReadinessCheck {
     private final BrokerConnectionState broker;
 
     public BrokerConnectionCheck(BrokerConnectionState broker) {
-        super("session-reporter", "broker-connection");
+        super("broker-connection");
         this.broker = broker;
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return false;
     }
 
     @Override

@@ -2,23 +2,17 @@ package dev.sessionreporter.operate;
 
 import java.util.Map;
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
  * Shows whether this instance is the timer leader (detail {@code timer.leader}). Always UP: a follower is as healthy
  * as the leader, it only waits to take over.
  */
-public class TimerLeaderCheck extends AbstractHealthCheck {
+public class TimerLeaderCheck extends ReadinessCheck {
     private final TimerLeadership leadership;
 
     public TimerLeaderCheck(TimerLeadership leadership) {
-        super("session-reporter", "timer-leader");
+        super("timer-leader");
         this.leadership = leadership;
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return false;
     }
 
     @Override
