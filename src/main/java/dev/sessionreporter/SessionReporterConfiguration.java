@@ -170,6 +170,8 @@ public class SessionReporterConfiguration implements CamelConfiguration {
     String embeddedBrokerDataDir;
     @PropertyInject("broker.embedded.max-delivery-attempts")
     int embeddedBrokerMaxDeliveryAttempts;
+    @PropertyInject("broker.embedded.journal-buffer-timeout-micros")
+    int embeddedBrokerJournalBufferTimeoutMicros;
 
     @PropertyInject("simulator.enabled")
     boolean simulatorEnabled;
@@ -456,7 +458,7 @@ public class SessionReporterConfiguration implements CamelConfiguration {
     private EmbeddedBroker embeddedBroker() {
         if (embeddedBroker == null) {
             embeddedBroker = new EmbeddedBroker(embeddedBrokerHost, embeddedBrokerPort, Path.of(embeddedBrokerDataDir),
-                    embeddedBrokerMaxDeliveryAttempts);
+                    embeddedBrokerMaxDeliveryAttempts, embeddedBrokerJournalBufferTimeoutMicros);
         }
         return embeddedBroker;
     }

@@ -81,6 +81,7 @@ class EndToEndBenchmark {
     @Test
     void endToEnd() throws Exception {
         int consumers;
+        int timerConcurrency;
         Path work = Files.createTempDirectory("session-reporter-bench");
         Path keysFile = work.resolve("timer-keys.txt");
         Files.writeString(keysFile, SoapStub.key('S', 0) + "\n");
@@ -112,22 +113,26 @@ class EndToEndBenchmark {
             facts.put("camelStartMillis", (contextStarted - startAt) / 1e6);
             consumers = Integer.parseInt(context.resolvePropertyPlaceholders("{{reporter.queue.concurrent-consumers}}"));
             facts.put("queueConsumers", consumers);
+            timerConcurrency = Integer.parseInt(context.resolvePropertyPlaceholders("{{reporter.timer.concurrency}}"));
+            facts.put("timerConcurrency", timerConcurrency);
             awaitRouteIdle(context, "timer-trigger");
             context.getRouteController().stopRoute("timer-trigger");
 
             try {
-                // ---- baselines (a) raw java.net.http and (b) bare CXF, at the queue's concurrency and at 1 (timer)
+                // ---- baselines (a) raw java.net.http and (b) bare CXF, at the queue's and at the timer's concurrency
                 HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                         .connectTimeout(Duration.ofSeconds(5)).build();
                 byte[] envelope = rawEnvelope(SoapStub.key('R', 0));
                 Call raw = i -> rawPost(http, stub.url(), envelope);
                 ThreadLocal<Dispatch<Source>> dispatches = ThreadLocal.withInitial(() -> cxfDispatch(stub.url()));
                 Call cxf = i -> cxfCall(dispatches.get(), SoapStub.key('C', i));
-                for (int c : new int[] {consumers, 1}) {
+                int[] concurrencies = consumers == timerConcurrency ? new int[] {consumers}
+                        : new int[] {consumers, timerConcurrency};
+                for (int c : concurrencies) {
                     run(stub, "warm-up raw", c, warmup, raw, null);
                     run(stub, "warm-up cxf", c, warmup, cxf, null);
                 }
-                for (int c : new int[] {consumers, 1}) {
+                for (int c : concurrencies) {
                     rows.add(run(stub, "(a) raw java.net.http", c, baselineRequests, raw, null));
                     rows.add(run(stub, "(b) bare CXF Dispatch", c, baselineRequests, cxf, "(a) raw java.net.http@" + c));
                 }
@@ -176,24 +181,31 @@ class EndToEndBenchmark {
                 }
                 factory.close();
 
-                // ---- timer path: one warm-up tick and one measured tick of K keys (keys reported one after another)
+                // ---- timer path: one warm-up tick and one measured tick of K keys (reporter.timer.concurrency at a time)
                 for (char phase : new char[] {'V', 'K'}) {
                     writeKeys(keysFile, phase, timerKeys);
                     stub.track(phase, timerKeys);
                     Meter meter = new Meter(stub).start();
+                    long tickStart = System.nanoTime();
                     context.getRouteController().startRoute("timer-trigger");
                     awaitTracked(stub, timerKeys, 600);
                     meter.stop();
                     awaitRouteIdle(context, "timer-trigger");
                     context.getRouteController().stopRoute("timer-trigger");
                     if (phase == 'K') {
+                        // keys arrive in no fixed order: gaps between consecutive arrivals in time order
+                        long[] arrivals = new long[timerKeys];
+                        for (int i = 0; i < timerKeys; i++) {
+                            arrivals[i] = stub.arrival(i);
+                        }
+                        java.util.Arrays.sort(arrivals);
                         long[] gaps = new long[timerKeys];
                         for (int i = 1; i < timerKeys; i++) {
-                            gaps[i] = stub.arrival(i) - stub.arrival(i - 1);
+                            gaps[i] = arrivals[i] - arrivals[i - 1];
                         }
-                        gaps[0] = stub.arrival(0) - (System.nanoTime() - meter.wallNanos);
-                        rows.add(new Row("timer path, one tick of " + timerKeys + " keys (per-key gap)", 1, timerKeys,
-                                meter, gaps, "(a) raw java.net.http@1"));
+                        gaps[0] = arrivals[0] - tickStart;
+                        rows.add(new Row("timer path, one tick of " + timerKeys + " keys (gap between arrivals)",
+                                timerConcurrency, timerKeys, meter, gaps, "(a) raw java.net.http@" + timerConcurrency));
                     }
                 }
             } finally {
