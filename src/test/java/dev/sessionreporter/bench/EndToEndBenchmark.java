@@ -61,6 +61,7 @@ class EndToEndBenchmark {
     private final int timerKeys = Integer.getInteger("bench.timer.keys", 10_000);
     private final int baselineRequests = Integer.getInteger("bench.baseline.requests", 30_000);
     private final int warmup = Integer.getInteger("bench.warmup", 20_000);
+    private final int timerRounds = Integer.getInteger("bench.timer.rounds", 3);
     private final int pacedMessages = Integer.getInteger("bench.paced.messages", 3_000);
     /** 0: a third of the measured queue-path throughput, so that the paced phase sees no backlog. */
     private final int pacedRateSetting = Integer.getInteger("bench.paced.rate", 0);
@@ -132,10 +133,9 @@ class EndToEndBenchmark {
                     run(stub, "warm-up raw", c, warmup, raw, null);
                     run(stub, "warm-up cxf", c, warmup, cxf, null);
                 }
-                for (int c : concurrencies) {
-                    rows.add(run(stub, "(a) raw java.net.http", c, baselineRequests, raw, null));
-                    rows.add(run(stub, "(b) bare CXF Dispatch", c, baselineRequests, cxf, "(a) raw java.net.http@" + c));
-                }
+                rows.add(run(stub, "(a) raw java.net.http", consumers, baselineRequests, raw, null));
+                rows.add(run(stub, "(b) bare CXF Dispatch", consumers, baselineRequests, cxf,
+                        "(a) raw java.net.http@" + consumers));
 
                 // ---- queue path
                 ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + brokerPort);
@@ -181,33 +181,30 @@ class EndToEndBenchmark {
                 }
                 factory.close();
 
-                // ---- timer path: one warm-up tick and one measured tick of K keys (reporter.timer.concurrency at a time)
-                for (char phase : new char[] {'V', 'K'}) {
-                    writeKeys(keysFile, phase, timerKeys);
-                    stub.track(phase, timerKeys);
-                    Meter meter = new Meter(stub).start();
-                    long tickStart = System.nanoTime();
-                    context.getRouteController().startRoute("timer-trigger");
-                    awaitTracked(stub, timerKeys, 600);
-                    meter.stop();
-                    awaitRouteIdle(context, "timer-trigger");
-                    context.getRouteController().stopRoute("timer-trigger");
-                    if (phase == 'K') {
-                        // keys arrive in no fixed order: gaps between consecutive arrivals in time order
-                        long[] arrivals = new long[timerKeys];
-                        for (int i = 0; i < timerKeys; i++) {
-                            arrivals[i] = stub.arrival(i);
-                        }
-                        java.util.Arrays.sort(arrivals);
-                        long[] gaps = new long[timerKeys];
-                        for (int i = 1; i < timerKeys; i++) {
-                            gaps[i] = arrivals[i] - arrivals[i - 1];
-                        }
-                        gaps[0] = arrivals[0] - tickStart;
-                        rows.add(new Row("timer path, one tick of " + timerKeys + " keys (gap between arrivals)",
-                                timerConcurrency, timerKeys, meter, gaps, "(a) raw java.net.http@" + timerConcurrency));
-                    }
+                // ---- timer path: a warm-up tick, then rounds of (a), (b) and one tick of K keys each, side by side so
+                // that the ratios compare neighbours (the machine is shared); the median round of each is reported.
+                tick(context, stub, keysFile, 'V');
+                String suffix = ", " + timerRounds + " rounds next to the ticks, median";
+                List<Row> rawRounds = new ArrayList<>();
+                List<Row> cxfRounds = new ArrayList<>();
+                List<Row> tickRounds = new ArrayList<>();
+                for (int round = 0; round < timerRounds; round++) {
+                    rawRounds.add(run(stub, "(a) raw java.net.http" + suffix, timerConcurrency, timerKeys, raw, null));
+                    cxfRounds.add(run(stub, "(b) bare CXF Dispatch" + suffix, timerConcurrency, timerKeys, cxf,
+                            "(a) raw java.net.http" + suffix + "@" + timerConcurrency));
+                    tickRounds.add(tick(context, stub, keysFile, "KLMNOXYZ".charAt(round % 8)));
                 }
+                rows.add(median(rawRounds));
+                rows.add(median(cxfRounds));
+                Row tick = median(tickRounds);
+                rows.add(new Row("timer path, one tick of " + timerKeys + " keys (gap between arrivals)" + suffix,
+                        timerConcurrency, timerKeys, tick.meter, tick.latencies,
+                        "(a) raw java.net.http" + suffix + "@" + timerConcurrency));
+                StringBuilder tickSeconds = new StringBuilder("[");
+                for (Row row : tickRounds) {
+                    tickSeconds.append(tickSeconds.length() > 1 ? ", " : "").append(String.format(Locale.ROOT, "%.3f", row.seconds()));
+                }
+                facts.put("timerTickSeconds", tickSeconds.append(']'));
             } finally {
                 main.stop();
             }
@@ -218,6 +215,37 @@ class EndToEndBenchmark {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
             }
         }
+    }
+
+    /** One tick of K keys of this phase: from starting the timer route to the K-th key at the stub. */
+    private Row tick(CamelContext context, SoapStub stub, Path keysFile, char phase) throws Exception {
+        writeKeys(keysFile, phase, timerKeys);
+        stub.track(phase, timerKeys);
+        Meter meter = new Meter(stub).start();
+        long tickStart = System.nanoTime();
+        context.getRouteController().startRoute("timer-trigger");
+        awaitTracked(stub, timerKeys, 600);
+        meter.stop();
+        awaitRouteIdle(context, "timer-trigger");
+        context.getRouteController().stopRoute("timer-trigger");
+        // keys arrive in no fixed order: gaps between consecutive arrivals in time order
+        long[] arrivals = new long[timerKeys];
+        for (int i = 0; i < timerKeys; i++) {
+            arrivals[i] = stub.arrival(i);
+        }
+        java.util.Arrays.sort(arrivals);
+        long[] gaps = new long[timerKeys];
+        for (int i = 1; i < timerKeys; i++) {
+            gaps[i] = arrivals[i] - arrivals[i - 1];
+        }
+        gaps[0] = arrivals[0] - tickStart;
+        return new Row("tick " + phase, 0, timerKeys, meter, gaps, null);
+    }
+
+    private static Row median(List<Row> rounds) {
+        List<Row> byRate = new ArrayList<>(rounds);
+        byRate.sort(java.util.Comparator.comparingDouble(Row::rate));
+        return byRate.get(byRate.size() / 2);
     }
 
     // ------------------------------------------------------------------------------------------------ clients
