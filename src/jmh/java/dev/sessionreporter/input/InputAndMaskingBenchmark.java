@@ -1,0 +1,61 @@
+package dev.sessionreporter.input;
+
+import dev.sessionreporter.secret.SecretRedactor;
+import dev.sessionreporter.secret.SessionKeyMask;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Per-message input work of our own: reading and validating a session key from a trigger message (bare text, UTF-8
+ * bytes, JSON) and masking it for the logs. Run with {@code mvn -B -Pjmh verify} (README "Benchmark").
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class InputAndMaskingBenchmark {
+    private static final String KEY = "a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6";
+
+    private final SessionKeyInput input = new SessionKeyInput();
+    private final SecretRedactor redactor = new SecretRedactor("app-token-0123456789", "7T:ticket-0123456789");
+    private final String text = KEY;
+    private final byte[] bytes = KEY.getBytes(StandardCharsets.UTF_8);
+    private final String json = "{\"sessionKey\":\"" + KEY + "\"}";
+    private final String detail = "Succeeded=false: SoException: session " + KEY + " not valid for 7T:ticket-0123456789";
+
+    @Benchmark
+    public String validateTextKey() {
+        return input.sessionKeyOf(text);
+    }
+
+    @Benchmark
+    public String validateBytesKey() {
+        return input.sessionKeyOf(bytes);
+    }
+
+    @Benchmark
+    public String validateJsonKey() {
+        return input.sessionKeyOf(json);
+    }
+
+    @Benchmark
+    public String maskKey() {
+        return SessionKeyMask.mask(text);
+    }
+
+    @Benchmark
+    public String redactFailureDetail() {
+        return redactor.redact(detail, KEY);
+    }
+}
