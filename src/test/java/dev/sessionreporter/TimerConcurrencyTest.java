@@ -37,15 +37,16 @@ class TimerConcurrencyTest extends ReporterTestSupport {
 
     @Test
     void reportsTheConfiguredNumberOfKeysAtATimeUntilAllAreReported() {
-        // The server holds every answer for 4 s: the first calls of the tick pile up at the simulator. Reported one
+        // The server holds the answers for 8 s: the first calls of the tick pile up at the simulator. Reported one
         // after another, the second call would only come after the first answer.
-        SIMULATOR.failAll(SimulatedFailure.delay(Duration.ofSeconds(4)));
+        SIMULATOR.failAll(SimulatedFailure.delay(Duration.ofSeconds(8)));
 
         await().atMost(Duration.ofSeconds(10)).until(() -> SIMULATOR.requestCount() >= 1);
-        await().atMost(Duration.ofSeconds(2)).until(() -> SIMULATOR.requestCount() >= CONCURRENCY);
+        await().atMost(Duration.ofSeconds(4)).until(() -> SIMULATOR.requestCount() >= CONCURRENCY);
         // ... and no more than reporter.timer.concurrency while those are unanswered
-        await().during(Duration.ofMillis(1_000)).atMost(Duration.ofMillis(1_500))
+        await().during(Duration.ofMillis(1_000)).atMost(Duration.ofMillis(2_000))
                 .until(() -> SIMULATOR.requestCount() == CONCURRENCY);
+        SIMULATOR.clearFailures(); // the rest is answered at once
 
         await().atMost(Duration.ofSeconds(20))
                 .until(() -> KEYS.stream().allMatch(key -> SIMULATOR.acceptedReportCount(key) == 1));
