@@ -1,30 +1,16 @@
 package dev.sessionreporter.input;
 
+import dev.sessionreporter.MicroBenchmark;
 import dev.sessionreporter.secret.SecretRedactor;
 import dev.sessionreporter.secret.SessionKeyMask;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Per-message input work of our own: reading and validating a session key from a trigger message (bare text, UTF-8
  * bytes, JSON) and masking it for the logs. Run with {@code mvn -B -Pjmh verify} (README "Benchmark").
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class InputAndMaskingBenchmark {
+public class InputAndMaskingBenchmark extends MicroBenchmark {
     private static final String KEY = "a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6";
 
     private final SessionKeyInput input = new SessionKeyInput();

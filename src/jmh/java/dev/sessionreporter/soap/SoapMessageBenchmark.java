@@ -1,5 +1,6 @@
 package dev.sessionreporter.soap;
 
+import dev.sessionreporter.MicroBenchmark;
 import dev.sessionreporter.auth.TicketCache;
 import dev.sessionreporter.failure.ReporterHeaders;
 import dev.sessionreporter.secret.SecretRedactor;
@@ -7,7 +8,6 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import javax.xml.namespace.QName;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -17,16 +17,8 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.apache.cxf.binding.soap.SoapHeader;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
@@ -35,13 +27,7 @@ import org.w3c.dom.Node;
  * Per-message SOAP work of our own: building the request payload (DOM body and SOAP headers that CXF writes) and
  * checking an answer that CXF has parsed into a payload. Run with {@code mvn -B -Pjmh verify} (README "Benchmark").
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class SoapMessageBenchmark {
+public class SoapMessageBenchmark extends MicroBenchmark {
     private static final String NS = CustomerServiceContract.NAMESPACE;
     private static final String XSI = "http://www.w3.org/2001/XMLSchema-instance";
     private static final String KEY = "a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6";
