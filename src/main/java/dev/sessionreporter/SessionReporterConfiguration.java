@@ -45,6 +45,8 @@ import java.time.Duration;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import org.apache.camel.support.jsse.SSLContextParameters;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
@@ -195,6 +197,8 @@ public class SessionReporterConfiguration implements CamelConfiguration {
     String embeddedBrokerDataDir;
     @PropertyInject("broker.embedded.max-delivery-attempts")
     int embeddedBrokerMaxDeliveryAttempts;
+    @PropertyInject("broker.embedded.journal-buffer-timeout-micros")
+    int embeddedBrokerJournalBufferTimeoutMicros;
 
     @PropertyInject("simulator.enabled")
     boolean simulatorEnabled;
@@ -401,7 +405,8 @@ public class SessionReporterConfiguration implements CamelConfiguration {
             ticketCache(camelContext).loginNow();
         }
         if (embeddedBroker != null) {
-            // Camel starts it now and stops it after the routes and the JMS component.
+            // It starts now in the background; Camel waits for it before the routes and stops it after them.
+            embeddedBroker.startInBackground();
             camelContext.addService(embeddedBroker, true, true);
         } else {
             LOG.info("Using the external broker at broker.url (no embedded broker started)");
@@ -540,7 +545,7 @@ public class SessionReporterConfiguration implements CamelConfiguration {
     private EmbeddedBroker embeddedBroker() {
         if (embeddedBroker == null) {
             embeddedBroker = new EmbeddedBroker(embeddedBrokerHost, embeddedBrokerPort, Path.of(embeddedBrokerDataDir),
-                    embeddedBrokerMaxDeliveryAttempts);
+                    embeddedBrokerMaxDeliveryAttempts, embeddedBrokerJournalBufferTimeoutMicros);
         }
         return embeddedBroker;
     }
@@ -553,21 +558,36 @@ public class SessionReporterConfiguration implements CamelConfiguration {
                 simulator.addSession(keyAndLogin[0].strip(), Integer.parseInt(keyAndLogin[1].strip()));
             }
         }
-        simulator.start(simulatorPort);
+        // Bound on a thread of its own while Camel starts (start-up time); the routes start only once it serves.
+        CompletableFuture<CustomerServiceSimulator> started = CompletableFuture.supplyAsync(
+                () -> simulator.start(simulatorPort), runnable -> {
+                    Thread thread = new Thread(runnable, "simulator-start");
+                    thread.setDaemon(true);
+                    thread.start();
+                });
         camelContext.addService(new ServiceSupport() {
             @Override
-            protected void doStop() {
-                simulator.close();
-            }
-        }, true, false);
-        LOG.warn("""
+            protected void doStart() throws Exception {
+                try {
+                    started.get();
+                } catch (ExecutionException e) {
+                    throw e.getCause() instanceof Exception cause ? cause : e;
+                }
+                LOG.warn("""
 
-                ************************************************************************************************
-                *  DEV PROFILE: a built-in SuperOffice CustomerService SIMULATOR is running on {}
-                *  and the reporter talks to it, not to a real SuperOffice tenant.
-                *  For real use run with CAMEL_MAIN_PROFILE=prod and set superoffice.url, application-token, ticket.
-                ************************************************************************************************""",
-                simulator.customerServiceUrl());
+                        ************************************************************************************************
+                        *  DEV PROFILE: a built-in SuperOffice CustomerService SIMULATOR is running on {}
+                        *  and the reporter talks to it, not to a real SuperOffice tenant.
+                        *  For real use run with CAMEL_MAIN_PROFILE=prod and set superoffice.url, application-token, ticket.
+                        ************************************************************************************************""",
+                        simulator.customerServiceUrl());
+            }
+
+            @Override
+            protected void doStop() {
+                started.whenComplete((done, failure) -> simulator.close());
+            }
+        }, true, true);
     }
 
     private SecretRedactor secretRedactor() {

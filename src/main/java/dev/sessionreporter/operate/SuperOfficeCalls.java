@@ -8,6 +8,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.component.cxf.jaxws.CxfEndpoint;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.CamelEvent.ExchangeSentEvent;
+import org.apache.camel.spi.CamelEvent.ExchangeSendingEvent;
 import org.apache.camel.support.EventNotifierSupport;
 
 /**
@@ -31,18 +32,24 @@ public class SuperOfficeCalls extends EventNotifierSupport {
         setIgnoreExchangeCompletedEvent(true);
         setIgnoreExchangeFailedEvents(true);
         setIgnoreExchangeRedeliveryEvents(true);
-        setIgnoreExchangeSendingEvents(true);
         setIgnoreStepEvents(true);
     }
 
+    /**
+     * Camel times a send, and so raises its sent event, only when a notifier took the sending event: both are taken
+     * for the cxf endpoint (the sending event is not used otherwise).
+     */
     @Override
     public boolean isEnabled(CamelEvent event) {
-        return event instanceof ExchangeSentEvent sent && sent.getEndpoint() instanceof CxfEndpoint;
+        return event instanceof ExchangeSentEvent sent ? sent.getEndpoint() instanceof CxfEndpoint
+                : event instanceof ExchangeSendingEvent sending && sending.getEndpoint() instanceof CxfEndpoint;
     }
 
     @Override
     public void notify(CamelEvent event) {
-        ExchangeSentEvent sent = (ExchangeSentEvent) event;
+        if (!(event instanceof ExchangeSentEvent sent)) {
+            return;
+        }
         Exchange exchange = sent.getExchange();
         Throwable failure = exchange.getException();
         String outcome;

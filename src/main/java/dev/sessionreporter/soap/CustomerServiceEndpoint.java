@@ -9,6 +9,8 @@ import org.apache.camel.component.cxf.common.DataFormat;
 import org.apache.camel.component.cxf.jaxws.CxfConfigurer;
 import org.apache.camel.component.cxf.jaxws.CxfEndpoint;
 import org.apache.camel.support.jsse.SSLContextParameters;
+import org.apache.cxf.Bus;
+import org.apache.cxf.BusFactory;
 import org.apache.cxf.endpoint.Client;
 import org.apache.cxf.endpoint.Server;
 import org.apache.cxf.ext.logging.LoggingFeature;
@@ -16,6 +18,8 @@ import org.apache.cxf.ext.logging.MaskSensitiveHelper;
 import org.apache.cxf.frontend.AbstractWSDLBasedEndpointFactory;
 import org.apache.cxf.transport.http.HTTPConduit;
 import org.apache.cxf.transports.http.configuration.HTTPClientPolicy;
+import org.apache.cxf.wsdl.WSDLManager;
+import org.slf4j.LoggerFactory;
 
 /**
  * The camel-cxf-soap endpoint for CustomerService.ReportSessionActive: our WSDL, PAYLOAD mode (we build the body and
@@ -35,6 +39,7 @@ public final class CustomerServiceEndpoint {
 
     public static CxfEndpoint create(CamelContext camelContext, String address, long connectTimeoutMillis,
             long receiveTimeoutMillis, SSLContextParameters tls, boolean wireLogging, SecretRedactor redactor) {
+        prepareInBackground();
         CxfEndpoint endpoint = new CxfEndpoint();
         endpoint.setCamelContext(camelContext);
         endpoint.setAddress(address.strip());
@@ -58,6 +63,25 @@ public final class CustomerServiceEndpoint {
             endpoint.getFeatures().add(logging);
         }
         return endpoint;
+    }
+
+    /**
+     * Creates CXF's default bus and reads our WSDL on a thread of its own while Camel goes on loading routes and starting
+     * services: the client the route's producer creates later finds the bus, the parsed WSDL and the classes ready
+     * (start-up time). A failure here changes nothing: the producer then does the same work itself and reports it.
+     */
+    private static void prepareInBackground() {
+        Thread thread = new Thread(() -> {
+            try {
+                // the same location string as the endpoint's: WSDLManager caches the definition under it
+                Bus bus = BusFactory.getDefaultBus();
+                bus.getExtension(WSDLManager.class).getDefinition(CustomerServiceContract.WSDL_LOCATION);
+            } catch (Exception | LinkageError e) {
+                LoggerFactory.getLogger(CustomerServiceEndpoint.class).debug("CXF preparation in the background failed", e);
+            }
+        }, "cxf-prepare");
+        thread.setDaemon(true);
+        thread.start();
     }
 
     /** Masks the sensitive elements, then removes any known secret value that is left anywhere in the logged text. */

@@ -61,6 +61,7 @@ class EndToEndBenchmark {
     private final int timerKeys = Integer.getInteger("bench.timer.keys", 10_000);
     private final int baselineRequests = Integer.getInteger("bench.baseline.requests", 30_000);
     private final int warmup = Integer.getInteger("bench.warmup", 20_000);
+    private final int timerRounds = Integer.getInteger("bench.timer.rounds", 3);
     private final int pacedMessages = Integer.getInteger("bench.paced.messages", 3_000);
     /** 0: a third of the measured queue-path throughput, so that the paced phase sees no backlog. */
     private final int pacedRateSetting = Integer.getInteger("bench.paced.rate", 0);
@@ -81,6 +82,7 @@ class EndToEndBenchmark {
     @Test
     void endToEnd() throws Exception {
         int consumers;
+        int timerConcurrency;
         Path work = Files.createTempDirectory("session-reporter-bench");
         Path keysFile = work.resolve("timer-keys.txt");
         Files.writeString(keysFile, SoapStub.key('S', 0) + "\n");
@@ -112,25 +114,28 @@ class EndToEndBenchmark {
             facts.put("camelStartMillis", (contextStarted - startAt) / 1e6);
             consumers = Integer.parseInt(context.resolvePropertyPlaceholders("{{reporter.queue.concurrent-consumers}}"));
             facts.put("queueConsumers", consumers);
+            timerConcurrency = Integer.parseInt(context.resolvePropertyPlaceholders("{{reporter.timer.concurrency}}"));
+            facts.put("timerConcurrency", timerConcurrency);
             awaitRouteIdle(context, "timer-trigger");
             context.getRouteController().stopRoute("timer-trigger");
 
             try {
-                // ---- baselines (a) raw java.net.http and (b) bare CXF, at the queue's concurrency and at 1 (timer)
+                // ---- baselines (a) raw java.net.http and (b) bare CXF, at the queue's and at the timer's concurrency
                 HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                         .connectTimeout(Duration.ofSeconds(5)).build();
                 byte[] envelope = rawEnvelope(SoapStub.key('R', 0));
                 Call raw = i -> rawPost(http, stub.url(), envelope);
                 ThreadLocal<Dispatch<Source>> dispatches = ThreadLocal.withInitial(() -> cxfDispatch(stub.url()));
                 Call cxf = i -> cxfCall(dispatches.get(), SoapStub.key('C', i));
-                for (int c : new int[] {consumers, 1}) {
+                int[] concurrencies = consumers == timerConcurrency ? new int[] {consumers}
+                        : new int[] {consumers, timerConcurrency};
+                for (int c : concurrencies) {
                     run(stub, "warm-up raw", c, warmup, raw, null);
                     run(stub, "warm-up cxf", c, warmup, cxf, null);
                 }
-                for (int c : new int[] {consumers, 1}) {
-                    rows.add(run(stub, "(a) raw java.net.http", c, baselineRequests, raw, null));
-                    rows.add(run(stub, "(b) bare CXF Dispatch", c, baselineRequests, cxf, "(a) raw java.net.http@" + c));
-                }
+                rows.add(run(stub, "(a) raw java.net.http", consumers, baselineRequests, raw, null));
+                rows.add(run(stub, "(b) bare CXF Dispatch", consumers, baselineRequests, cxf,
+                        "(a) raw java.net.http@" + consumers));
 
                 // ---- queue path
                 ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + brokerPort);
@@ -176,26 +181,30 @@ class EndToEndBenchmark {
                 }
                 factory.close();
 
-                // ---- timer path: one warm-up tick and one measured tick of K keys (keys reported one after another)
-                for (char phase : new char[] {'V', 'K'}) {
-                    writeKeys(keysFile, phase, timerKeys);
-                    stub.track(phase, timerKeys);
-                    Meter meter = new Meter(stub).start();
-                    context.getRouteController().startRoute("timer-trigger");
-                    awaitTracked(stub, timerKeys, 600);
-                    meter.stop();
-                    awaitRouteIdle(context, "timer-trigger");
-                    context.getRouteController().stopRoute("timer-trigger");
-                    if (phase == 'K') {
-                        long[] gaps = new long[timerKeys];
-                        for (int i = 1; i < timerKeys; i++) {
-                            gaps[i] = stub.arrival(i) - stub.arrival(i - 1);
-                        }
-                        gaps[0] = stub.arrival(0) - (System.nanoTime() - meter.wallNanos);
-                        rows.add(new Row("timer path, one tick of " + timerKeys + " keys (per-key gap)", 1, timerKeys,
-                                meter, gaps, "(a) raw java.net.http@1"));
-                    }
+                // ---- timer path: a warm-up tick, then rounds of (a), (b) and one tick of K keys each, side by side so
+                // that the ratios compare neighbours (the machine is shared); the median round of each is reported.
+                tick(context, stub, keysFile, 'V');
+                String suffix = ", " + timerRounds + " rounds next to the ticks, median";
+                List<Row> rawRounds = new ArrayList<>();
+                List<Row> cxfRounds = new ArrayList<>();
+                List<Row> tickRounds = new ArrayList<>();
+                for (int round = 0; round < timerRounds; round++) {
+                    rawRounds.add(run(stub, "(a) raw java.net.http" + suffix, timerConcurrency, timerKeys, raw, null));
+                    cxfRounds.add(run(stub, "(b) bare CXF Dispatch" + suffix, timerConcurrency, timerKeys, cxf,
+                            "(a) raw java.net.http" + suffix + "@" + timerConcurrency));
+                    tickRounds.add(tick(context, stub, keysFile, "KLMNOXYZ".charAt(round % 8)));
                 }
+                rows.add(median(rawRounds));
+                rows.add(median(cxfRounds));
+                Row tick = median(tickRounds);
+                rows.add(new Row("timer path, one tick of " + timerKeys + " keys (gap between arrivals)" + suffix,
+                        timerConcurrency, timerKeys, tick.meter, tick.latencies,
+                        "(a) raw java.net.http" + suffix + "@" + timerConcurrency));
+                StringBuilder tickSeconds = new StringBuilder("[");
+                for (Row row : tickRounds) {
+                    tickSeconds.append(tickSeconds.length() > 1 ? ", " : "").append(String.format(Locale.ROOT, "%.3f", row.seconds()));
+                }
+                facts.put("timerTickSeconds", tickSeconds.append(']'));
             } finally {
                 main.stop();
             }
@@ -206,6 +215,37 @@ class EndToEndBenchmark {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
             }
         }
+    }
+
+    /** One tick of K keys of this phase: from starting the timer route to the K-th key at the stub. */
+    private Row tick(CamelContext context, SoapStub stub, Path keysFile, char phase) throws Exception {
+        writeKeys(keysFile, phase, timerKeys);
+        stub.track(phase, timerKeys);
+        Meter meter = new Meter(stub).start();
+        long tickStart = System.nanoTime();
+        context.getRouteController().startRoute("timer-trigger");
+        awaitTracked(stub, timerKeys, 600);
+        meter.stop();
+        awaitRouteIdle(context, "timer-trigger");
+        context.getRouteController().stopRoute("timer-trigger");
+        // keys arrive in no fixed order: gaps between consecutive arrivals in time order
+        long[] arrivals = new long[timerKeys];
+        for (int i = 0; i < timerKeys; i++) {
+            arrivals[i] = stub.arrival(i);
+        }
+        java.util.Arrays.sort(arrivals);
+        long[] gaps = new long[timerKeys];
+        for (int i = 1; i < timerKeys; i++) {
+            gaps[i] = arrivals[i] - arrivals[i - 1];
+        }
+        gaps[0] = arrivals[0] - tickStart;
+        return new Row("tick " + phase, 0, timerKeys, meter, gaps, null);
+    }
+
+    private static Row median(List<Row> rounds) {
+        List<Row> byRate = new ArrayList<>(rounds);
+        byRate.sort(java.util.Comparator.comparingDouble(Row::rate));
+        return byRate.get(byRate.size() / 2);
     }
 
     // ------------------------------------------------------------------------------------------------ clients
@@ -256,13 +296,24 @@ class EndToEndBenchmark {
                 + "</SessionKey></ReportSessionActive></s:Body></s:Envelope>").getBytes(StandardCharsets.UTF_8);
     }
 
+    /** Raw POSTs sent again because a kept-alive connection turned out closed (shown as a fact of the run). */
+    private static final AtomicInteger RAW_RETRIES = new AtomicInteger();
+
     private static void rawPost(HttpClient http, String url, byte[] envelope) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create(url))
                 .header("Content-Type", "text/xml; charset=UTF-8")
                 .header("SOAPAction", SOAP_ACTION)
                 .timeout(Duration.ofSeconds(10))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(envelope)).build();
-        HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (java.io.IOException staleConnection) {
+            // java.net.http does not re-send a POST on a pooled connection the server has closed (HttpURLConnection
+            // does); under heavy load this happened about once per run: send it once more, as a real client would
+            RAW_RETRIES.incrementAndGet();
+            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        }
         if (response.statusCode() != 200 || response.body().length != SoapStub.ANSWER.length) {
             throw new IllegalStateException("raw POST: HTTP " + response.statusCode());
         }
@@ -379,6 +430,7 @@ class EndToEndBenchmark {
     }
 
     private void print() throws Exception {
+        facts.put("rawPostsSentAgain", RAW_RETRIES.get());
         Runtime rt = Runtime.getRuntime();
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "%nSession reporter end-to-end benchmark: %d cores, max heap %d MiB, Java %s%n",
