@@ -1,0 +1,137 @@
+package dev.sessionreporter.karaf;
+
+import dev.sessionreporter.SessionReporterApplication;
+import dev.sessionreporter.SessionReporterConfiguration;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Dictionary;
+import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
+import org.apache.activemq.artemis.core.remoting.impl.netty.NettyConnector;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.Main;
+import org.osgi.service.cm.ManagedService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The reporter inside Karaf: one Camel Main with the standalone runtime's configuration class and routes, (re)started
+ * whenever ConfigAdmin delivers the configuration {@value KarafSettings#PID} and stopped when the bundle stops.
+ * <p>
+ * Starting and stopping happen on one thread of our own, in order: ConfigAdmin's thread is never blocked by Camel,
+ * and a configuration that arrives while the previous one is still starting waits its turn.
+ */
+final class KarafReporter implements ManagedService {
+    private static final Logger LOG = LoggerFactory.getLogger(KarafReporter.class);
+    /** Camel's shutdown (reporter.shutdown.timeout) plus the services: the bundle stop waits at most this long. */
+    private static final long STOP_TIMEOUT_SECONDS = 120;
+
+    private final ClassLoader bundleClassLoader;
+    private final Path karafEtc;
+    private final Path karafData;
+    private final ExecutorService lifecycle = Executors.newSingleThreadExecutor(
+            task -> new Thread(task, "session-reporter-karaf"));
+    private Main running;
+
+    KarafReporter(ClassLoader bundleClassLoader, Path karafEtc, Path karafData) {
+        this.bundleClassLoader = bundleClassLoader;
+        this.karafEtc = karafEtc;
+        this.karafData = karafData;
+    }
+
+    /** ConfigAdmin: the configuration was created, changed or deleted (null). */
+    @Override
+    public void updated(Dictionary<String, ?> configuration) {
+        Properties overrides = configuration == null ? null : KarafSettings.overrides(configuration, karafEtc, karafData);
+        lifecycle.execute(() -> {
+            stop();
+            if (overrides == null) {
+                LOG.info("Session reporter waits for its configuration {}.cfg in {}", KarafSettings.PID, karafEtc);
+            } else {
+                start(overrides);
+            }
+        });
+    }
+
+    /** Stops the reporter and its lifecycle thread; returns when both are gone (or after the stop timeout). */
+    void close() throws InterruptedException {
+        lifecycle.execute(this::stop);
+        lifecycle.shutdown();
+        if (!lifecycle.awaitTermination(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            LOG.error("Session reporter did not stop within {} s", STOP_TIMEOUT_SECONDS);
+            lifecycle.shutdownNow();
+        }
+    }
+
+    private void start(Properties overrides) {
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        // Camel, CXF and Artemis look up their extensions through the context class loader: the bundle's, which sees
+        // the embedded jars. Threads started now inherit it.
+        thread.setContextClassLoader(bundleClassLoader);
+        Main main = new BundleMain(bundleClassLoader);
+        try {
+            Path routes = KarafSettings.routesDirectory(overrides);
+            Files.createDirectories(routes);
+            String profile = KarafSettings.profile(overrides);
+            main.configure().withProfile(profile);
+            main.configure().withAdditionalSensitiveKeywords(SessionReporterApplication.SENSITIVE_KEYWORDS);
+            main.configure().addConfiguration(SessionReporterConfiguration.class);
+            main.setPropertyPlaceholderLocations("classpath:application-" + profile + ".properties;optional=true,"
+                    + "classpath:application.properties");
+            main.setOverrideProperties(overrides);
+            main.start();
+            running = main;
+            LOG.info("Session reporter started in Karaf (profile {}, routes from {})", profile, routes);
+        } catch (Exception | LinkageError e) {
+            SessionReporterApplication.logStartFailure(e);
+            LOG.error("Session reporter is not running; it starts again when {}.cfg changes", KarafSettings.PID);
+            stop(main);
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    }
+
+    private void stop() {
+        if (running != null) {
+            stop(running);
+            running = null;
+        }
+    }
+
+    private void stop(Main main) {
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(bundleClassLoader);
+        try {
+            main.stop();
+        } catch (Exception e) {
+            LOG.warn("Session reporter did not stop cleanly: {}", e.toString());
+        } finally {
+            // The Artemis client's global thread pools and Netty's shared event loop outlive every connection factory:
+            // end them, or the next start (or the uninstalled bundle's leftovers) keeps threads of the old class loader.
+            ActiveMQClient.clearThreadPools();
+            NettyConnector.clearThreadPools();
+            thread.setContextClassLoader(previous);
+        }
+    }
+
+    /** Camel Main whose CamelContext loads classes and resources through the bundle. */
+    private static final class BundleMain extends Main {
+        private final ClassLoader classLoader;
+
+        BundleMain(ClassLoader classLoader) {
+            this.classLoader = classLoader;
+        }
+
+        @Override
+        protected CamelContext createCamelContext() {
+            CamelContext context = super.createCamelContext();
+            context.setApplicationContextClassLoader(classLoader);
+            return context;
+        }
+    }
+}
