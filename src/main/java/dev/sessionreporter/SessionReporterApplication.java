@@ -132,7 +132,7 @@ public final class SessionReporterApplication {
      * SESSION_REPORTER_SECRETS_FILE (or -Dsession-reporter.secrets-file): a properties file with the secrets, e.g. a
      * mounted container secret readable only by the service user. It overrides every other file.
      */
-    static String secretsFileLocation() {
+    public static String secretsFileLocation() {
         return Optional.ofNullable(System.getProperty("session-reporter.secrets-file"))
                 .or(() -> Optional.ofNullable(System.getenv("SESSION_REPORTER_SECRETS_FILE")))
                 .map(String::strip).filter(file -> !file.isEmpty())

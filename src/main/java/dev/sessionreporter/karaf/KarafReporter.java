@@ -80,7 +80,10 @@ final class KarafReporter implements ManagedService {
             main.configure().withProfile(profile);
             main.configure().withAdditionalSensitiveKeywords(SessionReporterApplication.SENSITIVE_KEYWORDS);
             main.configure().addConfiguration(SessionReporterConfiguration.class);
-            main.setPropertyPlaceholderLocations("classpath:application-" + profile + ".properties;optional=true,"
+            // the secrets file (if named) and the profile's settings before the bundle's application.properties; the
+            // .cfg (override properties), the environment and system properties before all of them
+            main.setPropertyPlaceholderLocations(SessionReporterApplication.secretsFileLocation()
+                    + "classpath:application-" + profile + ".properties;optional=true,"
                     + "classpath:application.properties");
             main.setOverrideProperties(overrides);
             main.start();
