@@ -19,6 +19,8 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -117,6 +119,19 @@ class KarafIT {
 
     @Test
     @Order(1)
+    void theBundleExportsNothingAndImportsOnlyWhatAStockKarafProvides() throws Exception {
+        try (JarFile bundle = new JarFile(TARGET.resolve("session-reporter-karaf.jar").toFile())) {
+            Attributes manifest = bundle.getManifest().getMainAttributes();
+            assertThat(manifest.getValue("Export-Package")).isNull();
+            assertThat(manifest.getValue("Import-Package").split(",(?=[a-z])"))
+                    .extracting(clause -> clause.split(";")[0])
+                    .containsExactlyInAnyOrder("org.osgi.framework", "org.osgi.service.cm", "org.slf4j");
+        }
+        assertThat(karaf.shell("bundle:list -s")).contains("dev.sessionreporter").contains("Active");
+    }
+
+    @Test
+    @Order(1)
     void theFeatureInstallsTheProjectsOwnRouteFiles() throws Exception {
         for (String route : ROUTE_FILES) {
             Path installed = karaf.etc().resolve("session-reporter/routes/" + route + ".camel.yaml");
@@ -124,7 +139,6 @@ class KarafIT {
             assertThat(Files.mismatch(installed, PROJECT_ROOT.resolve("routes/" + route + ".camel.yaml")))
                     .as("%s is the project's own route file", route).isEqualTo(-1L);
         }
-        assertThat(karaf.shell("bundle:list -s")).contains("dev.sessionreporter").contains("Active");
     }
 
     @Test
