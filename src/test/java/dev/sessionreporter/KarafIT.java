@@ -239,6 +239,24 @@ class KarafIT {
         }
     }
 
+    @Test
+    @Order(8)
+    void aFreshInstallGetsTheDefaultCfgAndSaysWhichSettingIsMissing() throws Exception {
+        Path cfg = karaf.etc().resolve("dev.sessionreporter.cfg");
+        Files.delete(cfg);
+        await().atMost(Duration.ofSeconds(30)).until(() -> karaf.shell("config:list '(service.pid=dev.sessionreporter)'").isBlank());
+        int logLines = (int) karaf.logText().lines().count();
+
+        karaf.shell("feature:install session-reporter");
+
+        assertThat(Files.mismatch(cfg, TARGET.resolve("karaf/dev.sessionreporter.cfg"))).as("the default .cfg").isEqualTo(-1L);
+        await().atMost(REPORT).until(() -> karaf.logText().lines().skip(logLines)
+                .anyMatch(line -> line.contains("| ERROR |")
+                        && line.matches(".*Session reporter cannot start: Missing required property (broker|superoffice)\\.url .*")));
+        karaf.shell("feature:uninstall session-reporter");
+        awaitNoReporterThread();
+    }
+
     private static void writeConfiguration(String timerKey, String extra) throws Exception {
         Files.writeString(karaf.etc().resolve("dev.sessionreporter.cfg"), """
                 superoffice.url = %s

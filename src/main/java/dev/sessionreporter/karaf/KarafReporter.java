@@ -4,7 +4,9 @@ import dev.sessionreporter.SessionReporterApplication;
 import dev.sessionreporter.SessionReporterConfiguration;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Dictionary;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,6 +30,8 @@ final class KarafReporter implements ManagedService {
     private static final Logger LOG = LoggerFactory.getLogger(KarafReporter.class);
     /** Camel's shutdown (reporter.shutdown.timeout) plus the services: the bundle stop waits at most this long. */
     private static final long STOP_TIMEOUT_SECONDS = 120;
+    /** How long a stop waits for the reporter's threads to end after Camel and the broker client have stopped. */
+    private static final long THREAD_END_TIMEOUT_SECONDS = 15;
 
     private final ClassLoader bundleClassLoader;
     private final Path karafEtc;
@@ -118,7 +122,34 @@ final class KarafReporter implements ManagedService {
             // end them, or the next start (or the uninstalled bundle's leftovers) keeps threads of the old class loader.
             ActiveMQClient.clearThreadPools();
             NettyConnector.clearThreadPools();
+            awaitThreadsOfThisBundle();
             thread.setContextClassLoader(previous);
+        }
+    }
+
+    /**
+     * Waits until the threads the reporter started have ended: every thread whose context class loader is the
+     * bundle's (they inherit it, see {@link #start}). Netty's event loop, for one, closes its channels after the
+     * shutdown call returns and loads classes while doing so; once the bundle is gone that fails.
+     */
+    private void awaitThreadsOfThisBundle() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(THREAD_END_TIMEOUT_SECONDS);
+        List<String> running = new ArrayList<>();
+        for (Thread other : Thread.getAllStackTraces().keySet()) {
+            if (other == Thread.currentThread() || other.getContextClassLoader() != bundleClassLoader) {
+                continue;
+            }
+            try {
+                other.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (other.isAlive()) {
+                running.add(other.getName());
+            }
+        }
+        if (!running.isEmpty()) {
+            LOG.warn("Session reporter stopped, but these of its threads are still running: {}", running);
         }
     }
 
