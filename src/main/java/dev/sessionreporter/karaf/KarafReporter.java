@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
 import org.apache.activemq.artemis.core.remoting.impl.netty.NettyConnector;
@@ -50,14 +51,18 @@ final class KarafReporter implements ManagedService {
     @Override
     public void updated(Dictionary<String, ?> configuration) {
         Properties overrides = configuration == null ? null : KarafSettings.overrides(configuration, karafEtc, karafData);
-        lifecycle.execute(() -> {
-            stop();
-            if (overrides == null) {
-                LOG.info("Session reporter waits for its configuration {}.cfg in {}", KarafSettings.PID, karafEtc);
-            } else {
-                start(overrides);
-            }
-        });
+        try {
+            lifecycle.execute(() -> {
+                stop();
+                if (overrides == null) {
+                    LOG.info("Session reporter waits for its configuration {}.cfg in {}", KarafSettings.PID, karafEtc);
+                } else {
+                    start(overrides);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // the bundle is stopping: a configuration that arrives now has nothing left to configure
+        }
     }
 
     /** Stops the reporter and its lifecycle thread; returns when both are gone (or after the stop timeout). */
@@ -95,7 +100,7 @@ final class KarafReporter implements ManagedService {
             LOG.info("Session reporter started in Karaf (profile {}, routes from {})", profile, routes);
         } catch (Exception | LinkageError e) {
             SessionReporterApplication.logStartFailure(e);
-            LOG.error("Session reporter is not running; it starts again when {}.cfg changes", KarafSettings.PID);
+            LOG.info("Session reporter is not running; it starts again when {}.cfg changes", KarafSettings.PID);
             stop(main);
         } finally {
             thread.setContextClassLoader(previous);
