@@ -7,9 +7,11 @@ import dev.sessionreporter.auth.StaticTicketLogin;
 import dev.sessionreporter.auth.SystemUserLogin;
 import dev.sessionreporter.auth.TicketCache;
 import dev.sessionreporter.auth.TicketRenewal;
+import dev.sessionreporter.breaker.CircuitState;
 import dev.sessionreporter.breaker.QueueConsumptionGate;
 import dev.sessionreporter.breaker.SuperOfficeCircuitBreaker;
 import dev.sessionreporter.broker.BrokerConnectionFactory;
+import dev.sessionreporter.broker.BrokerConnectionState;
 import dev.sessionreporter.broker.EmbeddedBroker;
 import dev.sessionreporter.broker.OpaqueBodyMessageConverter;
 import dev.sessionreporter.duplicate.ExpiringIdempotentRepository;
@@ -18,10 +20,14 @@ import dev.sessionreporter.failure.DeadLetterHeaders;
 import dev.sessionreporter.failure.FailureClassifier;
 import dev.sessionreporter.input.SessionKeyInput;
 import dev.sessionreporter.input.TimerSessionKeys;
+import dev.sessionreporter.operate.BrokerConnectionCheck;
 import dev.sessionreporter.operate.CredentialsCheck;
+import dev.sessionreporter.operate.ReportSummaryLog;
 import dev.sessionreporter.operate.ReporterMetrics;
 import dev.sessionreporter.operate.SuperOfficeCalls;
 import dev.sessionreporter.operate.SuperOfficeReachableCheck;
+import dev.sessionreporter.operate.TimerLeaderCheck;
+import dev.sessionreporter.operate.TimerLeadership;
 import dev.sessionreporter.secret.SecretRedactor;
 import dev.sessionreporter.simulator.CustomerServiceSimulator;
 import dev.sessionreporter.soap.CallAttempts;
@@ -36,6 +42,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import org.apache.camel.support.jsse.SSLContextParameters;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +52,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.component.cxf.jaxws.CxfEndpoint;
+import org.apache.camel.component.file.cluster.FileLockClusterService;
 import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.support.service.ServiceSupport;
 import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
@@ -136,6 +144,23 @@ public class SessionReporterConfiguration implements CamelConfiguration {
     String timerSessionKeys;
     @PropertyInject("reporter.timer.session-keys-file")
     String timerSessionKeysFile;
+    @PropertyInject("reporter.timer.target")
+    String timerTarget;
+    @PropertyInject("reporter.queue.enabled")
+    boolean queueEnabled;
+
+    @PropertyInject("reporter.cluster.file.enabled")
+    boolean clusterFileEnabled;
+    @PropertyInject("reporter.cluster.file.root")
+    String clusterFileRoot;
+    @PropertyInject("reporter.cluster.file.acquire-lock-interval")
+    String clusterFileAcquireLockInterval;
+    @PropertyInject("reporter.cluster.file.acquire-lock-delay")
+    String clusterFileAcquireLockDelay;
+    @PropertyInject("reporter.cluster.file.heartbeat-timeout-multiplier")
+    int clusterFileHeartbeatTimeoutMultiplier;
+    @PropertyInject("reporter.log.summary-interval")
+    String summaryInterval;
 
     @PropertyInject("reporter.circuit-breaker.enabled")
     boolean circuitBreakerEnabled;
@@ -190,6 +215,7 @@ public class SessionReporterConfiguration implements CamelConfiguration {
     private MeterRegistry meterRegistry;
     private ReporterMetrics reporterMetrics;
     private SuperOfficeCalls superOfficeCalls;
+    private TimerLeadership timerLeadership;
 
     @BindToRegistry("sessionKeyInput")
     public SessionKeyInput sessionKeyInput() {
@@ -230,7 +256,8 @@ public class SessionReporterConfiguration implements CamelConfiguration {
     public ReporterMetrics reporterMetrics(CamelContext camelContext) {
         if (reporterMetrics == null) {
             reporterMetrics = new ReporterMetrics(meterRegistry(camelContext))
-                    .bind(queueDuplicates(), ticketCache(camelContext), superOfficeCircuitBreaker());
+                    .bind(queueDuplicates(), ticketCache(camelContext), superOfficeCircuitBreaker())
+                    .bind(timerLeadership(camelContext));
         }
         return reporterMetrics;
     }
@@ -245,6 +272,20 @@ public class SessionReporterConfiguration implements CamelConfiguration {
     @BindToRegistry("superOfficeCredentialsCheck")
     public CredentialsCheck superOfficeCredentialsCheck(CamelContext camelContext) {
         return new CredentialsCheck(ticketCache(camelContext));
+    }
+
+    /** Readiness: DOWN while the broker connection is lost. */
+    @BindToRegistry("brokerConnectionCheck")
+    public BrokerConnectionCheck brokerConnectionCheck() {
+        // the connection factory exists once the jms component has been bound
+        return new BrokerConnectionCheck(() -> connectionFactory instanceof BrokerConnectionState state
+                ? state.outageSince() : Optional.empty());
+    }
+
+    /** Health detail timer.leader: whether this instance runs the timer (README "Scale out"). */
+    @BindToRegistry("timerLeaderCheck")
+    public TimerLeaderCheck timerLeaderCheck(CamelContext camelContext) {
+        return new TimerLeaderCheck(timerLeadership(camelContext));
     }
 
     @BindToRegistry("timerSessionKeys")
@@ -296,6 +337,12 @@ public class SessionReporterConfiguration implements CamelConfiguration {
         return circuitBreaker;
     }
 
+    /** Whether the circuit breaker is open: the timer then puts no key on the queue (routes/timer-target.camel.yaml). */
+    @BindToRegistry("superOfficeCircuitState")
+    public CircuitState superOfficeCircuitState() {
+        return new CircuitState(superOfficeCircuitBreaker());
+    }
+
     /** The one cxf endpoint all routes share: created once, so CXF builds its client and conduit once. */
     @BindToRegistry("customerService")
     public CxfEndpoint customerService(CamelContext camelContext) {
@@ -338,6 +385,19 @@ public class SessionReporterConfiguration implements CamelConfiguration {
         if (production && !allowInsecureHttp) {
             Settings.requireHttpsUnlessLoopback("superoffice.url", superOfficeUrl);
         }
+        Settings.oneOf("reporter.timer.target", timerTarget, "report", "queue");
+        if ("queue".equals(timerTarget) && !queueEnabled) {
+            LOG.warn("reporter.timer.target=queue but reporter.queue.enabled=false: this instance's timer keys are only "
+                    + "reported by other instances that consume the queue");
+        }
+        if (clusterFileEnabled) {
+            camelContext.addService(fileLockClusterService(), true, true);
+        }
+        long summaryMillis = Settings.nonNegativeMillis("reporter.log.summary-interval", summaryInterval);
+        if (summaryMillis > 0) {
+            camelContext.addService(new ReportSummaryLog(camelContext, meterRegistry(camelContext),
+                    Duration.ofMillis(summaryMillis), timerLeadership(camelContext)::isLeader), true, false);
+        }
         camelContext.addService(new QueueConsumptionGate(camelContext, superOfficeCircuitBreaker(), "queue-trigger",
                 "direct:call-customer-service"), true, false);
         configureShutdown(camelContext);
@@ -362,6 +422,30 @@ public class SessionReporterConfiguration implements CamelConfiguration {
                 }
             }, true, false);
         }
+    }
+
+    /**
+     * The default cluster service of the timer's master: endpoint: a lock file per namespace in
+     * reporter.cluster.file.root; the instance holding the lock leads. A dead leader's lock is taken over once its
+     * heartbeat is older than acquire-lock-interval x heartbeat-timeout-multiplier.
+     */
+    private FileLockClusterService fileLockClusterService() {
+        FileLockClusterService service = new FileLockClusterService();
+        service.setId("session-reporter-" + ProcessHandle.current().pid());
+        service.setRoot(Settings.orDefault(clusterFileRoot, "data/cluster"));
+        service.setAcquireLockInterval(Settings.millis("reporter.cluster.file.acquire-lock-interval",
+                clusterFileAcquireLockInterval), TimeUnit.MILLISECONDS);
+        service.setAcquireLockDelay(Settings.millis("reporter.cluster.file.acquire-lock-delay",
+                clusterFileAcquireLockDelay), TimeUnit.MILLISECONDS);
+        service.setHeartbeatTimeoutMultiplier(clusterFileHeartbeatTimeoutMultiplier);
+        return service;
+    }
+
+    private TimerLeadership timerLeadership(CamelContext camelContext) {
+        if (timerLeadership == null) {
+            timerLeadership = new TimerLeadership(camelContext, "timer-trigger");
+        }
+        return timerLeadership;
     }
 
     private SuperOfficeCalls superOfficeCalls(CamelContext camelContext) {

@@ -74,6 +74,18 @@ final class Settings {
         throw new StartupConfigurationException("Property " + property + " must be a duration such as 0, 30s or 1m");
     }
 
+    /** Exactly one of the allowed words. */
+    static void oneOf(String property, String value, String... allowed) {
+        String given = value == null ? "" : value;
+        for (String word : allowed) {
+            if (word.equals(given)) {
+                return;
+            }
+        }
+        throw new StartupConfigurationException("Property " + property + " must be one of " + String.join(", ", allowed)
+                + " (environment variable " + environmentVariable(property) + "), not '" + given + "'");
+    }
+
     static java.time.Duration duration(String property, String value) {
         return java.time.Duration.ofMillis(millis(property, value));
     }

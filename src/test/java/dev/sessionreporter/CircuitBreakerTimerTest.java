@@ -6,13 +6,18 @@ import static org.awaitility.Awaitility.await;
 import dev.sessionreporter.simulator.SimulatedFailure;
 import dev.sessionreporter.support.ReporterTestSupport;
 import dev.sessionreporter.support.TestSecrets;
+import dev.sessionreporter.operate.ReporterMetrics;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Properties;
 import org.apache.camel.ServiceStatus;
 import org.junit.jupiter.api.Test;
 
-/** While the circuit is open the timer skips its keys (no calls, no dead letters) and resumes when it closes. */
+/**
+ * While the circuit is open the timer skips its keys (no calls, no dead letters; counted as
+ * sessionreporter.timer.keys.skipped) and resumes when it closes.
+ */
 class CircuitBreakerTimerTest extends ReporterTestSupport {
     private static final String KEY = TestSecrets.sessionKey("tick");
 
@@ -40,12 +45,22 @@ class CircuitBreakerTimerTest extends ReporterTestSupport {
         await().atMost(Duration.ofSeconds(10)).until(() -> breaker.getState() == CircuitBreaker.State.OPEN);
 
         int callsWhenOpened = SIMULATOR.requestsFor(KEY).size();
+        double skippedWhenOpened = skipped();
         Thread.sleep(1_000); // about ten ticks while open
         assertThat(SIMULATOR.requestsFor(KEY).size()).as("no calls while open").isLessThanOrEqualTo(callsWhenOpened + 1);
+        assertThat(skipped() - skippedWhenOpened).as("timer keys counted as skipped while open").isGreaterThanOrEqualTo(3);
         assertThat(context.getRouteController().getRouteStatus("timer-trigger")).isEqualTo(ServiceStatus.Started);
 
         SIMULATOR.clearFailures();
         await().atMost(Duration.ofSeconds(10)).until(() -> breaker.getState() == CircuitBreaker.State.CLOSED);
         await().atMost(Duration.ofSeconds(5)).until(() -> SIMULATOR.acceptedReportCount(KEY) >= 1);
+        double skippedWhenClosed = skipped();
+        await().atMost(Duration.ofSeconds(5)).until(() -> SIMULATOR.acceptedReportCount(KEY) >= 4);
+        assertThat(skipped()).as("no key skipped while closed").isEqualTo(skippedWhenClosed);
+    }
+
+    private double skipped() {
+        return context.getRegistry().lookupByNameAndType("metricsRegistry", MeterRegistry.class)
+                .get(ReporterMetrics.TIMER_KEYS_SKIPPED).counter().count();
     }
 }

@@ -7,6 +7,8 @@ import dev.sessionreporter.failure.ReporterHeaders;
 import dev.sessionreporter.simulator.SimulatedFailure;
 import dev.sessionreporter.support.BrokerProcess;
 import dev.sessionreporter.support.CapturedLog;
+import dev.sessionreporter.support.FreePort;
+import dev.sessionreporter.support.ManagementClient;
 import dev.sessionreporter.support.QueueClient;
 import dev.sessionreporter.support.ReporterTestSupport;
 import dev.sessionreporter.support.TestSecrets;
@@ -33,7 +35,7 @@ import org.junit.jupiter.api.Test;
  * broker.url points at an ActiveMQ Artemis broker in another process ({@link BrokerProcess}). When that broker dies
  * (SIGKILL) or is stopped (SIGTERM) and comes back on the same journal, the reporter reconnects by itself: nothing sent
  * is lost, messages in flight are redelivered, the timer keeps reporting while the broker is away and dead-letters
- * once it is back, and the outage is logged once, not per reconnect attempt.
+ * once it is back, the outage is logged once, not per reconnect attempt, and readiness is DOWN while it lasts.
  */
 class ExternalBrokerOutageTest extends ReporterTestSupport {
     private static final BrokerProcess BROKER = BrokerProcess.startNew();
@@ -43,6 +45,8 @@ class ExternalBrokerOutageTest extends ReporterTestSupport {
     private static final Duration OUTAGE = Duration.ofSeconds(3);
     private static final String OUTAGE_WARNING = "Lost the connection to the broker";
     private static final String RECONNECTED = "Connected to the broker again";
+    private static final int MANAGEMENT_PORT = FreePort.find();
+    private static final ManagementClient MANAGEMENT = new ManagementClient(MANAGEMENT_PORT);
 
     @Override
     protected Properties extraProperties() {
@@ -56,6 +60,8 @@ class ExternalBrokerOutageTest extends ReporterTestSupport {
         properties.setProperty("reporter.timer.period", "500");
         properties.setProperty("reporter.timer.initial-delay", "100");
         properties.setProperty("reporter.timer.session-keys", TIMER_KNOWN + "," + TIMER_UNKNOWN);
+        properties.setProperty("reporter.management.enabled", "true");
+        properties.setProperty("reporter.management.port", Integer.toString(MANAGEMENT_PORT));
         return properties;
     }
 
@@ -144,7 +150,13 @@ class ExternalBrokerOutageTest extends ReporterTestSupport {
             try (QueueClient client = new QueueClient(BROKER.port())) {
                 client.drain(QueueClient.DEAD_LETTER_QUEUE);
             }
+            await().atMost(Duration.ofSeconds(10)).until(() -> MANAGEMENT.readiness() == 200);
             BROKER.stop();
+            // readiness DOWN while the broker is away (check broker-connection), liveness stays UP
+            await().atMost(Duration.ofSeconds(10)).until(() -> MANAGEMENT.readiness() == 503);
+            assertThat(MANAGEMENT.get("/observe/health/ready?data=true").body())
+                    .contains("broker-connection").contains("DOWN");
+            assertThat(MANAGEMENT.get("/observe/health/live").statusCode()).isEqualTo(200);
             int reportsWhenStopped = SIMULATOR.acceptedReportCount(TIMER_KNOWN);
 
             await().atMost(Duration.ofSeconds(10)).until(() -> SIMULATOR.acceptedReportCount(TIMER_KNOWN) >= reportsWhenStopped + 3
@@ -175,6 +187,8 @@ class ExternalBrokerOutageTest extends ReporterTestSupport {
                 client.sendText(key);
                 await().atMost(Duration.ofSeconds(15)).until(() -> SIMULATOR.acceptedReportCount(key) == 1);
             }
+            await("readiness UP again once the broker is back").atMost(Duration.ofSeconds(10))
+                    .until(() -> MANAGEMENT.readiness() == 200);
             assertReporterRunning();
             assertOutageLoggedOnce(log);
         }

@@ -44,7 +44,8 @@ class KarafIT {
     private static final Path KARAF_DISTRIBUTION = Path.of(System.getProperty("karaf.home",
             TARGET.resolve("karaf-dist/apache-karaf-4.4.10").toString()));
     private static final String FEATURES = "mvn:dev.sessionreporter/session-reporter/" + VERSION + "/xml/features";
-    private static final List<String> ROUTE_FILES = List.of("error-handling", "report-session", "triggers");
+    /** Every route file of the project: the feature must install each one (features.xml lists them by name). */
+    private static final List<String> ROUTE_FILES = projectRouteFiles();
     private static final Duration REPORT = Duration.ofSeconds(60);
     /** Threads the reporter starts (Camel, Artemis client, Netty, its own lifecycle thread). */
     private static final Pattern REPORTER_THREAD =
@@ -255,6 +256,17 @@ class KarafIT {
                         && line.matches(".*Session reporter cannot start: Missing required property (broker|superoffice)\\.url .*")));
         karaf.shell("feature:uninstall session-reporter");
         awaitNoReporterThread();
+    }
+
+    private static List<String> projectRouteFiles() {
+        try (var files = Files.list(PROJECT_ROOT.resolve("routes"))) {
+            return files.map(file -> file.getFileName().toString())
+                    .filter(name -> name.endsWith(".camel.yaml"))
+                    .map(name -> name.substring(0, name.length() - ".camel.yaml".length()))
+                    .sorted().toList();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static void writeConfiguration(String timerKey, String extra) throws Exception {

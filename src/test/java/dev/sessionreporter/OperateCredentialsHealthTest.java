@@ -1,19 +1,17 @@
 package dev.sessionreporter;
 
-import static dev.sessionreporter.OperateEndpointsTest.value;
+import static dev.sessionreporter.support.ManagementClient.value;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.sessionreporter.failure.ReporterHeaders;
 import dev.sessionreporter.support.FreePort;
+import dev.sessionreporter.support.ManagementClient;
 import dev.sessionreporter.support.QueueClient;
 import dev.sessionreporter.support.ReporterTestSupport;
 import dev.sessionreporter.support.TestSecrets;
 import jakarta.jms.Message;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Properties;
@@ -28,7 +26,7 @@ class OperateCredentialsHealthTest extends ReporterTestSupport {
     private static final String USER = "ops-reporter";
     private static final String PASSWORD = "Ops-Pa55-w0rd-5ecret-k3";
     private static final int MANAGEMENT_PORT = FreePort.find();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final ManagementClient MANAGEMENT = new ManagementClient(MANAGEMENT_PORT);
 
     @Override
     protected Properties extraProperties() {
@@ -91,8 +89,7 @@ class OperateCredentialsHealthTest extends ReporterTestSupport {
                 .doesNotContain(TestSecrets.APPLICATION_TOKEN).doesNotContain(refused).doesNotContain(back);
     }
 
-    private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + MANAGEMENT_PORT + path))
-                .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    private static HttpResponse<String> get(String path) {
+        return MANAGEMENT.get(path);
     }
 }

@@ -1,10 +1,12 @@
 package dev.sessionreporter;
 
+import static dev.sessionreporter.support.ManagementClient.value;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.sessionreporter.simulator.SimulatedFailure;
 import dev.sessionreporter.support.FreePort;
+import dev.sessionreporter.support.ManagementClient;
 import dev.sessionreporter.support.QueueClient;
 import dev.sessionreporter.support.ReporterTestSupport;
 import dev.sessionreporter.support.TestSecrets;
@@ -14,9 +16,6 @@ import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.Socket;
 import java.util.Collections;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,7 +30,7 @@ import org.junit.jupiter.api.Test;
  */
 class OperateEndpointsTest extends ReporterTestSupport {
     private static final int MANAGEMENT_PORT = FreePort.find();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final ManagementClient MANAGEMENT = new ManagementClient(MANAGEMENT_PORT);
     private final List<String> usedKeys = new ArrayList<>();
 
     @Override
@@ -90,6 +89,9 @@ class OperateEndpointsTest extends ReporterTestSupport {
                 .isEqualTo(3);
         assertThat(value(after, "sessionreporter_logins_total", "outcome=\"succeeded\"")).isGreaterThanOrEqualTo(1);
         assertThat(value(after, "sessionreporter_circuit_breaker_state", "state=\"disabled\"")).isEqualTo(1);
+        assertThat(after).as("timer disabled here: never the leader").contains("sessionreporter_timer_leader 0.0")
+                .contains("sessionreporter_timer_keys_skipped_total 0.0")
+                .contains("sessionreporter_dead_letter_failures_total 0.0");
         assertThat(after).contains("sessionreporter_soap_calls_seconds_bucket");
         // Camel's own route metrics are in the same registry
         assertThat(after).contains("camel_exchanges_total");
@@ -160,25 +162,7 @@ class OperateEndpointsTest extends ReporterTestSupport {
         }
     }
 
-    private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + MANAGEMENT_PORT + path))
-                .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    /** The value of the sample {@code name} whose labels include all {@code labels}; 0 when there is none yet. */
-    static double value(String scrape, String name, String... labels) {
-        for (String line : scrape.split("\n")) {
-            if (line.startsWith("#") || !(line.startsWith(name + "{") || line.startsWith(name + " "))) {
-                continue;
-            }
-            boolean all = true;
-            for (String label : labels) {
-                all &= line.contains(label);
-            }
-            if (all) {
-                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            }
-        }
-        return 0;
+    private static HttpResponse<String> get(String path) {
+        return MANAGEMENT.get(path);
     }
 }

@@ -11,18 +11,23 @@ import dev.sessionreporter.support.ReporterTestSupport;
 import dev.sessionreporter.support.TestSecrets;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import javax.management.MBeanAttributeInfo;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.junit.jupiter.api.Test;
 
 /**
  * Runs successes and every kind of failure with recognisable token, ticket and session keys — including a server that
  * echoes them back in its error text — and searches all log output (from start-up on) and every dead-letter header for
- * the literal values. Failure messages name the secret, never print it.
+ * the literal values, and so does every attribute of Camel's JMX MBeans. Failure messages name the secret, never print it.
  */
 class SecretsNeverLeakTest extends ReporterTestSupport {
     // attached before the Camel context exists, so the start-up configuration summary is captured too
@@ -118,6 +123,45 @@ class SecretsNeverLeakTest extends ReporterTestSupport {
         assertThat(deadLetters).extracting(message -> reason(message))
                 .containsExactlyInAnyOrder("SESSION_NOT_FOUND", "SERVER_REJECTED", "SOAP_FAULT", "HTTP_ERROR", "TIMEOUT",
                         "INVALID_INPUT");
+    }
+
+    /**
+     * With JMX on (camel-management, as for JConsole and Karaf users): no attribute of any Camel MBean — endpoint URIs,
+     * route definitions, properties, statistics — shows the token, the ticket or a session key in full.
+     */
+    @Test
+    void noSecretInJmxAttributes() throws Exception {
+        await().atMost(Duration.ofSeconds(10)).until(() -> SIMULATOR.acceptedReportCount(TIMER_KEY) >= 1);
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        Set<ObjectName> names = server.queryNames(new ObjectName("org.apache.camel:*"), null);
+        assertThat(names).as("Camel's MBeans are registered").isNotEmpty()
+                .anyMatch(name -> "routes".equals(name.getKeyProperty("type"))
+                        && name.getKeyProperty("name").contains("queue-trigger"));
+        Map<String, String> secrets = Map.of("the application token", TestSecrets.APPLICATION_TOKEN,
+                "the ticket", TestSecrets.TICKET, "the timer session key", TIMER_KEY);
+        int read = 0;
+        for (ObjectName name : names) {
+            for (MBeanAttributeInfo attribute : server.getMBeanInfo(name).getAttributes()) {
+                String value;
+                try {
+                    value = String.valueOf(server.getAttribute(name, attribute.getName()));
+                } catch (Exception | LinkageError notReadable) {
+                    continue;
+                }
+                read++;
+                secrets.forEach((secretName, secret) -> {
+                    if (value.contains(secret)) {
+                        fail("MBean " + name + " attribute " + attribute.getName() + " contains " + secretName);
+                    }
+                });
+            }
+        }
+        assertThat(read).as("attributes read").isGreaterThan(100);
+    }
+
+    @Override
+    protected boolean useJmx() {
+        return true;
     }
 
     private static String reason(Message message) {

@@ -33,4 +33,19 @@ class SettingsTest {
                 .isInstanceOf(StartupConfigurationException.class)
                 .hasMessageContaining("must be an http:// or https:// URL");
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"report", "queue"})
+    void acceptsTheTimerTargets(String target) {
+        assertThatCode(() -> Settings.oneOf("reporter.timer.target", target, "report", "queue")).doesNotThrowAnyException();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "Queue", "jms", "direct:report-session"})
+    void refusesAnyOtherTimerTarget(String target) {
+        assertThatThrownBy(() -> Settings.oneOf("reporter.timer.target", target, "report", "queue"))
+                .isInstanceOf(StartupConfigurationException.class)
+                .hasMessageContaining("reporter.timer.target must be one of report, queue")
+                .hasMessageContaining("REPORTER_TIMER_TARGET");
+    }
 }

@@ -5,6 +5,7 @@ import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
@@ -66,7 +67,7 @@ public final class BrokerConnectionFactory {
      * pooled-jms closes a connection on its first exception and opens a new one on the next use; this subclass logs
      * that as one outage: a WARN when the connection is lost or cannot be made, an INFO when it is made again.
      */
-    static final class OutageLoggingPool extends JmsPoolConnectionFactory {
+    static final class OutageLoggingPool extends JmsPoolConnectionFactory implements BrokerConnectionState {
         private static final Logger LOG = LoggerFactory.getLogger("dev.sessionreporter.broker");
 
         private Instant outageSince;
@@ -113,6 +114,11 @@ public final class BrokerConnectionFactory {
             } else {
                 LOG.debug("Still cannot connect to the broker ({} failed attempts): {}", failedAttempts, describe(exception));
             }
+        }
+
+        @Override
+        public synchronized Optional<Instant> outageSince() {
+            return Optional.ofNullable(outageSince);
         }
 
         synchronized void connected() {

@@ -17,6 +17,12 @@ public final class ReporterHeaders {
     /** Result header: milliseconds from the first attempt to the answer. */
     public static final String LATENCY_MILLIS = "SessionReporterLatencyMillis";
 
+    /**
+     * Queue message header {@code true}: a key the timer leader put on the queue (reporter.timer.target=queue). Such
+     * keys are sent once per period on purpose and are exempt from duplicate suppression.
+     */
+    public static final String TIMER_KEY = "SessionReporterTimerKey";
+
     /** Exchange property (never a header, so it never leaves the process): the validated session key. */
     public static final String SESSION_KEY_PROPERTY = "SessionReporterSessionKey";
     /** Exchange property: the body as it arrived, restored before dead-lettering. */

@@ -42,6 +42,7 @@ final class KarafSettings {
         properties.setProperty("reporter.management.enabled", "false");
         properties.setProperty("broker.embedded.enabled", "false");
         properties.setProperty("broker.embedded.data-dir", karafData.resolve("session-reporter").resolve("broker").toString());
+        properties.setProperty("reporter.cluster.file.root", karafData.resolve("session-reporter").resolve("cluster").toString());
         properties.setProperty(ROUTES_DIRECTORY, karafEtc.resolve("session-reporter").resolve("routes").toString());
         for (String key : Collections.list(configuration.keys())) {
             Object value = configuration.get(key);

@@ -3,23 +3,17 @@ package dev.sessionreporter.operate;
 import dev.sessionreporter.auth.TicketCache;
 import java.util.Map;
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
  * Readiness: DOWN while the last login failed (a failed-login incident: reports fail with AUTHENTICATION_FAILED),
  * UP again after the next successful login. Shows no credential, only whether they work.
  */
-public class CredentialsCheck extends AbstractHealthCheck {
+public class CredentialsCheck extends ReadinessCheck {
     private final TicketCache tickets;
 
     public CredentialsCheck(TicketCache tickets) {
-        super("session-reporter", "superoffice-credentials");
+        super("superoffice-credentials");
         this.tickets = tickets;
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return false;
     }
 
     @Override

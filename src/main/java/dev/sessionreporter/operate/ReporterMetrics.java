@@ -26,6 +26,8 @@ public class ReporterMetrics {
     public static final String SUPPRESSED_DUPLICATES = "sessionreporter.duplicates.suppressed";
     public static final String LOGINS = "sessionreporter.logins";
     public static final String CIRCUIT_BREAKER_STATE = "sessionreporter.circuit.breaker.state";
+    public static final String TIMER_KEYS_SKIPPED = "sessionreporter.timer.keys.skipped";
+    public static final String TIMER_LEADER = "sessionreporter.timer.leader";
 
     /** Histogram buckets of the SOAP call latency (Prometheus {@code le}); the receive timeout ends the longest. */
     private static final Duration[] LATENCY_BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
@@ -35,6 +37,7 @@ public class ReporterMetrics {
     private final MeterRegistry registry;
     private final Counter redeliveries;
     private final Counter deadLetterFailures;
+    private final Counter timerKeysSkipped;
 
     public ReporterMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -44,6 +47,17 @@ public class ReporterMetrics {
         this.deadLetterFailures = Counter.builder(DEAD_LETTER_FAILURES)
                 .description("Failed keys the dead-letter endpoint did not accept (rolled back / reported again)")
                 .register(registry);
+        this.timerKeysSkipped = Counter.builder(TIMER_KEYS_SKIPPED)
+                .description("Timer keys not reported because the circuit breaker was open (the next tick reports them)")
+                .register(registry);
+    }
+
+    /** 1 while this instance leads the timer (runs it), 0 otherwise. */
+    public ReporterMetrics bind(TimerLeadership leadership) {
+        Gauge.builder(TIMER_LEADER, leadership, timer -> timer.isLeader() ? 1 : 0)
+                .description("1 while this instance is the timer leader (runs the timer), 0 otherwise")
+                .register(registry);
+        return this;
     }
 
     /** Suppressed queue duplicates, ticket logins and the circuit breaker state, read when scraped. */
@@ -79,6 +93,11 @@ public class ReporterMetrics {
     /** The dead-letter endpoint refused a failed key (dead-letter route). */
     public void deadLetterFailed(Exchange exchange) {
         deadLetterFailures.increment();
+    }
+
+    /** A timer key not reported because the circuit breaker is open (error handler of the timer route). */
+    public void timerKeySkipped(Exchange exchange) {
+        timerKeysSkipped.increment();
     }
 
     /** A SOAP call for a key that was already called once. */

@@ -2,26 +2,20 @@ package dev.sessionreporter.operate;
 
 import java.util.Map;
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
  * Readiness: DOWN after {@code reporter.health.unreachable-threshold} SOAP calls in a row ended UNREACHABLE, UP again
  * with the first call that reaches the server (a report or the circuit breaker's probe). Not a liveness check: a
  * restart does not bring SuperOffice back.
  */
-public class SuperOfficeReachableCheck extends AbstractHealthCheck {
+public class SuperOfficeReachableCheck extends ReadinessCheck {
     private final SuperOfficeCalls calls;
     private final int threshold;
 
     public SuperOfficeReachableCheck(SuperOfficeCalls calls, int threshold) {
-        super("session-reporter", "superoffice-reachable");
+        super("superoffice-reachable");
         this.calls = calls;
         this.threshold = Math.max(1, threshold);
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return false;
     }
 
     @Override

@@ -12,12 +12,13 @@ class KarafSettingsTest {
     private static final Path DATA = Path.of("/opt/karaf/data");
 
     @Test
-    void karafDefaultsKeepTheEmbeddedBrokerAndTheManagementServerOff() {
+    void karafDefaultsKeepTheEmbeddedBrokerAndTheManagementServerOffAndTheFilesUnderKarafData() {
         Properties overrides = KarafSettings.overrides(new Hashtable<>(), ETC, DATA);
 
         assertThat(overrides.getProperty("broker.embedded.enabled")).isEqualTo("false");
         assertThat(overrides.getProperty("reporter.management.enabled")).isEqualTo("false");
         assertThat(overrides.getProperty("broker.embedded.data-dir")).isEqualTo("/opt/karaf/data/session-reporter/broker");
+        assertThat(overrides.getProperty("reporter.cluster.file.root")).isEqualTo("/opt/karaf/data/session-reporter/cluster");
         assertThat(KarafSettings.profile(overrides)).isEqualTo("prod");
     }
 

@@ -10,9 +10,12 @@ import dev.sessionreporter.failure.ReportFailedException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import org.apache.camel.health.HealthCheck;
+import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
 
+@SuppressWarnings("unchecked")
 class HealthChecksTest {
 
     @Test
@@ -47,5 +50,33 @@ class HealthChecksTest {
         SuperOfficeReachableCheck check = new SuperOfficeReachableCheck(null, 3);
         assertThat(check.isReadiness()).isTrue();
         assertThat(check.isLiveness()).isFalse();
+    }
+
+    @Test
+    void brokerConnectionCheckIsDownDuringAnOutageOnly() {
+        Optional<Instant>[] outage = new Optional[] {Optional.empty()};
+        BrokerConnectionCheck check = new BrokerConnectionCheck(() -> outage[0]);
+        assertThat(check.isReadiness()).isTrue();
+        assertThat(check.isLiveness()).isFalse();
+        assertThat(check.call().getState()).isEqualTo(HealthCheck.State.UP);
+
+        outage[0] = Optional.of(Instant.parse("2026-11-26T21:00:00Z"));
+        HealthCheck.Result down = check.call();
+        assertThat(down.getState()).isEqualTo(HealthCheck.State.DOWN);
+        assertThat(down.getDetails()).containsEntry("outage.since", "2026-11-26T21:00:00Z");
+
+        outage[0] = Optional.empty();
+        assertThat(check.call().getState()).isEqualTo(HealthCheck.State.UP);
+    }
+
+    @Test
+    void timerLeaderCheckShowsTheLeadershipAndStaysUp() throws Exception {
+        try (DefaultCamelContext camel = new DefaultCamelContext()) {
+            TimerLeaderCheck check = new TimerLeaderCheck(new TimerLeadership(camel, "timer-trigger"));
+            HealthCheck.Result result = check.call();
+            assertThat(check.isLiveness()).isFalse();
+            assertThat(result.getState()).as("a follower is healthy").isEqualTo(HealthCheck.State.UP);
+            assertThat(result.getDetails()).containsEntry("timer.leader", false).containsEntry("timer.candidate", false);
+        }
     }
 }

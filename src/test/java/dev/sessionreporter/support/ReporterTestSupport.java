@@ -43,6 +43,9 @@ public abstract class ReporterTestSupport extends CamelMainTestSupport {
         properties.setProperty("superoffice.receive-timeout", "2s");
         properties.setProperty("broker.embedded.port", Integer.toString(brokerPort));
         properties.setProperty("broker.embedded.data-dir", brokerDataDir.toString());
+        // the timer's leader lock (file-lock cluster service) of this context alone
+        properties.setProperty("reporter.cluster.file.root", brokerDataDir.resolve("cluster").toString());
+        properties.setProperty("reporter.cluster.file.acquire-lock-interval", "500");
         properties.setProperty("reporter.timer.enabled", "false");
         properties.setProperty("reporter.retry.maximum-redeliveries", "2");
         properties.setProperty("reporter.retry.redelivery-delay", "20");

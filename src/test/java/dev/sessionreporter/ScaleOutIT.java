@@ -1,0 +1,227 @@
+package dev.sessionreporter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.sessionreporter.jar.JarProcess;
+import dev.sessionreporter.jar.JarProcesses;
+import dev.sessionreporter.jar.ProdEnvironment;
+import dev.sessionreporter.simulator.CustomerServiceSimulator;
+import dev.sessionreporter.support.BrokerProcess;
+import dev.sessionreporter.support.FreePort;
+import dev.sessionreporter.support.ManagementClient;
+import dev.sessionreporter.support.QueueClient;
+import dev.sessionreporter.support.TestSecrets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Scale-out on one machine: three instances of the packaged jar (prod profile, each its own JVM) share an external
+ * Artemis broker started by the test and the file-lock cluster service in one folder; the timer puts its keys on the
+ * queue (reporter.timer.target=queue). Counted from the SuperOffice simulator's side: each timer key is reported once
+ * per period (not once per instance), each queue message exactly once, and the SOAP work is shared. Then the leader is
+ * killed (SIGKILL): one of the two left takes the timer over within the documented bound and the same holds for two.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ScaleOutIT {
+    private static final Path PROJECT_ROOT = Path.of("").toAbsolutePath();
+    private static final Path JAR = Path.of(System.getProperty("session-reporter.jar",
+            PROJECT_ROOT.resolve("target/session-reporter.jar").toString()));
+    private static final Duration PERIOD = Duration.ofSeconds(2);
+    private static final Duration LOCK_INTERVAL = Duration.ofSeconds(1);
+    private static final int HEARTBEAT_MULTIPLIER = 3;
+    private static final Duration TIMER_DELAY = Duration.ofMillis(100);
+    /**
+     * README "Scale out": a dead leader is replaced after at most acquire-lock-interval x (heartbeat-timeout-multiplier
+     * + 1), plus about 1 s for the master consumer to start the timer, plus the timer's initial delay.
+     */
+    private static final Duration TAKEOVER_BOUND = LOCK_INTERVAL.multipliedBy(HEARTBEAT_MULTIPLIER + 1)
+            .plusSeconds(1).plus(TIMER_DELAY);
+    /** Allowance for JVMs competing for two cores with other builds: scheduling, not the design. */
+    private static final Duration SLACK = Duration.ofSeconds(10);
+
+    private final List<String> timerKeys = List.of(TestSecrets.sessionKey("so1"), TestSecrets.sessionKey("so2"),
+            TestSecrets.sessionKey("so3"));
+    private final Map<JarProcess, ManagementClient> instances = new LinkedHashMap<>();
+    private CustomerServiceSimulator simulator;
+    private BrokerProcess broker;
+    private Path clusterRoot;
+
+    @RegisterExtension
+    final JarProcesses jars = new JarProcesses(JAR, PROJECT_ROOT);
+
+    @BeforeAll
+    void startSimulatorBrokerAndThreeInstances() throws Exception {
+        assertThat(JAR).as("the packaged jar (mvn package)").isRegularFile();
+        simulator = new CustomerServiceSimulator(TestSecrets.APPLICATION_TOKEN, TestSecrets.TICKET).start(0);
+        for (int i = 0; i < timerKeys.size(); i++) {
+            simulator.addSession(timerKeys.get(i), 500 + i);
+        }
+        broker = BrokerProcess.startNew();
+        clusterRoot = Files.createTempDirectory("session-reporter-cluster");
+        for (int i = 1; i <= 3; i++) {
+            int managementPort = FreePort.find();
+            JarProcess jar = jars.start("instance-" + i, environment(managementPort));
+            instances.put(jar, new ManagementClient(managementPort));
+        }
+        await("three instances ready").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                .failFast("an instance exited", () -> instances.keySet().stream().anyMatch(jar -> !jar.isAlive()))
+                .until(() -> instances.values().stream().allMatch(this::ready));
+        await("one leader").atMost(Duration.ofSeconds(30)).until(() -> leaders().size() == 1);
+    }
+
+    @AfterAll
+    void stopEverything() {
+        jars.destroyAll();
+        if (broker != null) {
+            broker.close();
+        }
+        if (simulator != null) {
+            simulator.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void threeInstancesReportEachTimerKeyOncePerPeriodAndEachQueueMessageOnce() throws Exception {
+        List<String> queued = sendQueueKeys("sq", 60);
+        assertTimerKeysReportedOncePerPeriod(PERIOD.multipliedBy(4));
+        assertEachReportedExactlyOnce(queued);
+
+        long working = instances.values().stream()
+                .filter(management -> management.metric("sessionreporter_reports_total", "outcome=\"reported\"") > 0)
+                .count();
+        assertThat(working).as("instances that made reports: the SOAP work is shared").isGreaterThanOrEqualTo(2);
+        JarProcess any = instances.keySet().iterator().next();
+        assertThat(any.outputHasLine("Property-placeholders summary")).as("start-up configuration summary").isTrue();
+        assertThat(any.outputHasLine("\\[OS Environment Variable\\] +reporter\\.timer\\.target = queue"))
+                .as("the summary shows the effective settings and where they came from").isTrue();
+        assertThat(any.outputHasLine("superoffice\\.ticket = xxxxxx")).as("the ticket masked in the summary").isTrue();
+        assertThat(any.output()).as("secrets masked in the start-up summary")
+                .doesNotContain(TestSecrets.TICKET).doesNotContain(TestSecrets.APPLICATION_TOKEN);
+        assertThat(any.outputHasLine("summary - Last 2.0 s: \\d+ keys ended"))
+                .as("periodic summary line").isTrue();
+    }
+
+    @Test
+    @Order(2)
+    void killMinus9OfTheLeaderHandsTheTimerToAnotherInstanceWithinTheBound() throws Exception {
+        JarProcess leader = leaders().get(0);
+        int reportsBefore = simulator.acceptedReportCount(timerKeys.get(0));
+        long killedAt = System.nanoTime();
+        leader.kill();
+        assertThat(leader.waitForExit(Duration.ofSeconds(10))).isTrue();
+        instances.remove(leader);
+
+        await("another instance leads the timer").atMost(TAKEOVER_BOUND.plus(SLACK))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> leaders().size() == 1);
+        long takeoverMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
+        System.out.printf("timer taken over %d ms after the kill (bound %d ms)%n", takeoverMillis,
+                TAKEOVER_BOUND.toMillis());
+        await("the new leader's timer reports").atMost(PERIOD.plus(SLACK))
+                .until(() -> simulator.acceptedReportCount(timerKeys.get(0)) > reportsBefore + 1);
+
+        List<String> queued = sendQueueKeys("sr", 30);
+        assertTimerKeysReportedOncePerPeriod(PERIOD.multipliedBy(3));
+        assertEachReportedExactlyOnce(queued);
+    }
+
+    // ---------------------------------------------------------------------------------------------------- helpers
+
+    private Map<String, String> environment(int managementPort) {
+        Map<String, String> environment = ProdEnvironment.of(simulator.customerServiceUrl(), FreePort.find(),
+                clusterRoot.resolve("unused-embedded-broker"));
+        environment.put("BROKER_URL", broker.url());
+        environment.put("BROKER_RECONNECT_INTERVAL", "1s");
+        environment.put("REPORTER_MANAGEMENT_PORT", Integer.toString(managementPort));
+        environment.put("REPORTER_TIMER_ENABLED", "true");
+        environment.put("REPORTER_TIMER_TARGET", "queue");
+        environment.put("REPORTER_TIMER_PERIOD", PERIOD.toSeconds() + "s");
+        environment.put("REPORTER_TIMER_INITIAL_DELAY", Long.toString(TIMER_DELAY.toMillis()));
+        environment.put("REPORTER_TIMER_SESSION_KEYS", String.join(",", timerKeys));
+        environment.put("REPORTER_CLUSTER_FILE_ROOT", clusterRoot.toString());
+        environment.put("REPORTER_CLUSTER_FILE_ACQUIRE_LOCK_INTERVAL", LOCK_INTERVAL.toSeconds() + "s");
+        environment.put("REPORTER_CLUSTER_FILE_HEARTBEAT_TIMEOUT_MULTIPLIER", Integer.toString(HEARTBEAT_MULTIPLIER));
+        environment.put("REPORTER_LOG_SUMMARY_INTERVAL", PERIOD.toSeconds() + "s");
+        return environment;
+    }
+
+    private boolean ready(ManagementClient management) {
+        try {
+            return management.readiness() == 200;
+        } catch (RuntimeException notYetListening) {
+            return false;
+        }
+    }
+
+    /** The instances whose leader gauge is 1. */
+    private List<JarProcess> leaders() {
+        List<JarProcess> leaders = new ArrayList<>();
+        instances.forEach((jar, management) -> {
+            if (management.metric("sessionreporter_timer_leader") == 1) {
+                leaders.add(jar);
+            }
+        });
+        return leaders;
+    }
+
+    private List<String> sendQueueKeys(String prefix, int count) {
+        List<String> keys = new ArrayList<>();
+        try (QueueClient queue = new QueueClient(broker.port())) {
+            for (int i = 0; i < count; i++) {
+                String key = TestSecrets.sessionKey(prefix);
+                simulator.addSession(key, 20_000 + i);
+                queue.sendText(key);
+                keys.add(key);
+            }
+        }
+        return keys;
+    }
+
+    /**
+     * Watches the timer keys for {@code window}: each is reported at least twice and no more often than there were
+     * ticks (window / period, plus one for a report of the tick before the window arriving late). Two leaders would
+     * report about twice as often. Meanwhile never more than one instance says it leads.
+     */
+    private void assertTimerKeysReportedOncePerPeriod(Duration window) throws InterruptedException {
+        Map<String, Integer> before = new LinkedHashMap<>();
+        timerKeys.forEach(key -> before.put(key, simulator.acceptedReportCount(key)));
+        long start = System.nanoTime();
+        while (System.nanoTime() - start < window.toNanos()) {
+            assertThat(leaders()).as("timer leaders").hasSizeLessThanOrEqualTo(1);
+            Thread.sleep(300);
+        }
+        long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        long ticks = elapsedMillis / PERIOD.toMillis() + 1;
+        for (String key : timerKeys) {
+            int reports = simulator.acceptedReportCount(key) - before.get(key);
+            assertThat(reports).as("reports of timer key %s… in %d ms (period %d ms)", key.substring(0, 4),
+                    elapsedMillis, PERIOD.toMillis()).isBetween(2, (int) ticks);
+        }
+    }
+
+    /** Every queued key reported, and exactly once, across all instances. */
+    private void assertEachReportedExactlyOnce(List<String> keys) {
+        await("every queued key reported").atMost(Duration.ofSeconds(30))
+                .until(() -> keys.stream().allMatch(key -> simulator.acceptedReportCount(key) >= 1));
+        for (String key : keys) {
+            assertThat(simulator.requestsFor(key)).as("requests for queued key %s…", key.substring(0, 4)).hasSize(1);
+        }
+    }
+}
