@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SessionReporterApplication {
     static final String DEFAULT_PROFILE = "dev";
-    static final String SENSITIVE_KEYWORDS = "applicationtoken,ticket,sessionkeys,sessions,truststorepassword,keystorepassword,systemusertoken";
+    public static final String SENSITIVE_KEYWORDS = "applicationtoken,ticket,sessionkeys,sessions,truststorepassword,keystorepassword,systemusertoken";
     private static final Logger LOG = LoggerFactory.getLogger(SessionReporterApplication.class);
 
     /** Added to the stop bound of {@link ExitOnStop}: start-up may still be running, a cut-short call may still end. */
@@ -89,13 +89,18 @@ public final class SessionReporterApplication {
             }
             return Math.max(main.getExitCode(), 0);
         } catch (Throwable e) {
-            StartupConfigurationException configurationError = Causes.find(e, StartupConfigurationException.class);
-            if (configurationError != null) {
-                LOG.error("Session reporter cannot start: {}", configurationError.getMessage());
-            } else {
-                LOG.error("Session reporter cannot start: {}", rootMessage(Causes.root(e)), e);
-            }
+            logStartFailure(e);
             return 1;
+        }
+    }
+
+    /** One ERROR line: a configuration error by its message alone, anything else with its root cause and trace. */
+    public static void logStartFailure(Throwable e) {
+        StartupConfigurationException configurationError = Causes.find(e, StartupConfigurationException.class);
+        if (configurationError != null) {
+            LOG.error("Session reporter cannot start: {}", configurationError.getMessage());
+        } else {
+            LOG.error("Session reporter cannot start: {}", rootMessage(Causes.root(e)), e);
         }
     }
 
@@ -127,7 +132,7 @@ public final class SessionReporterApplication {
      * SESSION_REPORTER_SECRETS_FILE (or -Dsession-reporter.secrets-file): a properties file with the secrets, e.g. a
      * mounted container secret readable only by the service user. It overrides every other file.
      */
-    static String secretsFileLocation() {
+    public static String secretsFileLocation() {
         return Optional.ofNullable(System.getProperty("session-reporter.secrets-file"))
                 .or(() -> Optional.ofNullable(System.getenv("SESSION_REPORTER_SECRETS_FILE")))
                 .map(String::strip).filter(file -> !file.isEmpty())

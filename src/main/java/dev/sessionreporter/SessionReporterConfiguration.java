@@ -189,6 +189,8 @@ public class SessionReporterConfiguration implements CamelConfiguration {
     String brokerPassword;
     @PropertyInject("broker.reconnect-interval")
     String brokerReconnectInterval;
+    @PropertyInject("broker.embedded.enabled")
+    boolean embeddedBrokerEnabled;
     @PropertyInject("broker.embedded.host")
     String embeddedBrokerHost;
     @PropertyInject("broker.embedded.port")
@@ -362,6 +364,9 @@ public class SessionReporterConfiguration implements CamelConfiguration {
      */
     @BindToRegistry("jms")
     public JmsComponent jms() {
+        if (brokerUrl.isBlank() && !embeddedBrokerEnabled) {
+            Settings.require("broker.url", brokerUrl);
+        }
         String url = brokerUrl.isBlank() ? embeddedBroker().inVmUrl() : brokerUrl;
         connectionFactory = BrokerConnectionFactory.create(url, brokerUsername, brokerPassword);
         JmsComponent jms = JmsComponent.jmsComponent(connectionFactory);

@@ -11,7 +11,7 @@ final class Settings {
 
     static void require(String property, String value) {
         if (value == null || value.isBlank()) {
-            throw new StartupConfigurationException("Missing required property " + property + " (set it in application.properties or as environment variable " + environmentVariable(property) + ")");
+            throw new StartupConfigurationException("Missing required property " + property + " (set it in application.properties, in Karaf etc/dev.sessionreporter.cfg, or as environment variable " + environmentVariable(property) + ")");
         }
     }
 

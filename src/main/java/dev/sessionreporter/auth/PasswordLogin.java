@@ -161,7 +161,10 @@ public final class PasswordLogin implements Login {
 
     private static Document newDocument() {
         try {
-            return DocumentBuilderFactory.newDefaultNSInstance().newDocumentBuilder().newDocument();
+            // not newDefaultNSInstance(): Karaf's java.xml API (lib/endorsed) predates it
+            DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+            factory.setNamespaceAware(true);
+            return factory.newDocumentBuilder().newDocument();
         } catch (javax.xml.parsers.ParserConfigurationException e) {
             throw new IllegalStateException(e);
         }

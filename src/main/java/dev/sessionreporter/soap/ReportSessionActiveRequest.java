@@ -90,7 +90,9 @@ public class ReportSessionActiveRequest {
 
     private static DocumentBuilder newBuilder() {
         try {
-            DocumentBuilderFactory factory = DocumentBuilderFactory.newDefaultNSInstance();
+            // not newDefaultNSInstance(): Karaf's java.xml API (lib/endorsed) predates it
+            DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+            factory.setNamespaceAware(true);
             factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
             return factory.newDocumentBuilder();
         } catch (ParserConfigurationException e) {

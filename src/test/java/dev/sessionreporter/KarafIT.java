@@ -1,0 +1,307 @@
+package dev.sessionreporter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.sessionreporter.failure.ReporterHeaders;
+import dev.sessionreporter.karaf.KarafContainer;
+import dev.sessionreporter.simulator.CustomerServiceSimulator;
+import dev.sessionreporter.simulator.ReceivedRequest;
+import dev.sessionreporter.support.BrokerProcess;
+import dev.sessionreporter.support.FreePort;
+import dev.sessionreporter.support.QueueClient;
+import dev.sessionreporter.support.TestSecrets;
+import jakarta.jms.Message;
+import jakarta.jms.TextMessage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The Karaf bundle in a real, stock Apache Karaf 4.4 (fetched through Maven, unpacked under target/): installed as an
+ * operator would ({@code feature:repo-add mvn:...}, {@code feature:install session-reporter}), configured through
+ * {@code etc/dev.sessionreporter.cfg} with the secrets in Karaf's environment, talking to the SuperOffice simulator in
+ * this JVM and to an external Artemis broker started by the test. Asserted from the simulator's and the broker's side.
+ * The tests share one Karaf and run in order.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class KarafIT {
+    private static final Path PROJECT_ROOT = Path.of("").toAbsolutePath();
+    private static final Path TARGET = PROJECT_ROOT.resolve("target");
+    private static final String VERSION = System.getProperty("session-reporter.version", "0.1.0-SNAPSHOT");
+    private static final Path KARAF_DISTRIBUTION = Path.of(System.getProperty("karaf.home",
+            TARGET.resolve("karaf-dist/apache-karaf-4.4.10").toString()));
+    private static final String FEATURES = "mvn:dev.sessionreporter/session-reporter/" + VERSION + "/xml/features";
+    /** Every route file of the project: the feature must install each one (features.xml lists them by name). */
+    private static final List<String> ROUTE_FILES = projectRouteFiles();
+    private static final Duration REPORT = Duration.ofSeconds(60);
+    /** Threads the reporter starts (Camel, Artemis client, Netty, its own lifecycle thread). */
+    private static final Pattern REPORTER_THREAD =
+            Pattern.compile("(?i).*(camel|activemq|artemis|netty|session-reporter|vert\\.x|resilience4j).*");
+
+    private static final String TIMER_KEY = TestSecrets.sessionKey("ktim");
+    private static final String QUEUE_KEY = TestSecrets.sessionKey("kque");
+    private static final String CHANGED_KEY = TestSecrets.sessionKey("kcfg");
+    private static final String ROUTE_FILE_KEY = TestSecrets.sessionKey("krou");
+    private static final String UNKNOWN_KEY = TestSecrets.sessionKey("kunk");
+
+    private static CustomerServiceSimulator simulator;
+    private static BrokerProcess broker;
+    private static QueueClient queue;
+    private static KarafContainer karaf;
+    private static long karafPid;
+    /** Where the Karaf log stood before the first feature:install: everything after it is the reporter's doing. */
+    private static int logLinesBeforeInstall;
+
+    @BeforeAll
+    static void installTheFeatureInKaraf() throws Exception {
+        assertThat(TARGET.resolve("session-reporter-karaf.jar")).as("the bundle (mvn package)").isRegularFile();
+        assertThat(KARAF_DISTRIBUTION.resolve("bin/karaf")).as("Karaf unpacked by the build (pre-integration-test)").isRegularFile();
+        simulator = new CustomerServiceSimulator(TestSecrets.APPLICATION_TOKEN, TestSecrets.TICKET).start(FreePort.find());
+        simulator.addSession(TIMER_KEY, 1001);
+        simulator.addSession(QUEUE_KEY, 1002);
+        simulator.addSession(CHANGED_KEY, 1003);
+        simulator.addSession(ROUTE_FILE_KEY, 1004);
+        broker = BrokerProcess.startNew();
+        queue = new QueueClient(broker.port());
+
+        karaf = KarafContainer.prepare(KARAF_DISTRIBUTION, TARGET.resolve("karaf-it"));
+        String group = "dev.sessionreporter";
+        String artifact = "session-reporter";
+        karaf.publish(group, artifact, VERSION, "xml", "features", TARGET.resolve("karaf/features.xml"));
+        karaf.publish(group, artifact, VERSION, "cfg", "configuration", TARGET.resolve("karaf/dev.sessionreporter.cfg"));
+        karaf.publish(group, artifact, VERSION, "jar", "karaf", TARGET.resolve("session-reporter-karaf.jar"));
+        for (String route : ROUTE_FILES) {
+            karaf.publish(group, artifact, VERSION, "yaml", route, PROJECT_ROOT.resolve("routes/" + route + ".camel.yaml"));
+        }
+        // The operator's configuration, written before the install (the feature keeps an existing .cfg). No secret in
+        // it: they come from Karaf's environment.
+        writeConfiguration(TIMER_KEY, "");
+        karaf.start(Map.of(
+                "SUPEROFFICE_APPLICATION_TOKEN", TestSecrets.APPLICATION_TOKEN,
+                "SUPEROFFICE_TICKET", TestSecrets.TICKET));
+        karafPid = karaf.pid();
+        logLinesBeforeInstall = (int) karaf.logText().lines().count();
+        karaf.shell("feature:repo-add " + FEATURES, "feature:install session-reporter");
+    }
+
+    @AfterAll
+    static void stopEverything() throws Exception {
+        try {
+            if (karaf != null) {
+                karaf.stop();
+                assertThat(ProcessHandle.of(karafPid).filter(ProcessHandle::isAlive))
+                        .as("Karaf (PID %s) is gone", karafPid).isEmpty();
+            }
+        } finally {
+            if (queue != null) {
+                queue.close();
+            }
+            if (broker != null) {
+                broker.close();
+            }
+            if (simulator != null) {
+                simulator.close();
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void theBundleExportsNothingAndImportsOnlyWhatAStockKarafProvides() throws Exception {
+        try (JarFile bundle = new JarFile(TARGET.resolve("session-reporter-karaf.jar").toFile())) {
+            Attributes manifest = bundle.getManifest().getMainAttributes();
+            assertThat(manifest.getValue("Export-Package")).isNull();
+            assertThat(manifest.getValue("Import-Package").split(",(?=[a-z])"))
+                    .extracting(clause -> clause.split(";")[0])
+                    .containsExactlyInAnyOrder("org.osgi.framework", "org.osgi.service.cm", "org.slf4j");
+        }
+        assertThat(karaf.shell("bundle:list -s")).contains("dev.sessionreporter").contains("Active");
+    }
+
+    @Test
+    @Order(1)
+    void theFeatureInstallsTheProjectsOwnRouteFiles() throws Exception {
+        for (String route : ROUTE_FILES) {
+            Path installed = karaf.etc().resolve("session-reporter/routes/" + route + ".camel.yaml");
+            assertThat(installed).as("installed by the feature").isRegularFile();
+            assertThat(Files.mismatch(installed, PROJECT_ROOT.resolve("routes/" + route + ".camel.yaml")))
+                    .as("%s is the project's own route file", route).isEqualTo(-1L);
+        }
+    }
+
+    @Test
+    @Order(2)
+    void reportsTimerKeysWithTheSuperOfficeHeadersAndTheSecretsFromKarafsEnvironment() {
+        ReceivedRequest request = awaitAcceptedReport(TIMER_KEY);
+
+        assertSuperOfficeRequest(request, TIMER_KEY);
+    }
+
+    @Test
+    @Order(3)
+    void reportsKeysFromTheExternalBrokersQueue() {
+        queue.send(QueueClient.INPUT_QUEUE, session -> {
+            TextMessage message = session.createTextMessage(QUEUE_KEY);
+            message.setStringProperty("CustomerCorrelation", "order-17");
+            return message;
+        });
+
+        ReceivedRequest request = awaitAcceptedReport(QUEUE_KEY);
+        assertSuperOfficeRequest(request, QUEUE_KEY);
+        assertThat(request.httpHeaders().keySet()).as("nothing of the JMS message travels as an HTTP header")
+                .noneMatch(name -> name.startsWith("jms") || name.startsWith("camel"))
+                .doesNotContain("customercorrelation");
+    }
+
+    @Test
+    @Order(4)
+    void deadLettersAnUnknownKeyWithItsReason() throws Exception {
+        queue.sendText(UNKNOWN_KEY);
+
+        Message deadLetter = await().atMost(REPORT).until(
+                () -> queue.receive(QueueClient.DEAD_LETTER_QUEUE, 500), message -> message != null);
+        assertThat(((TextMessage) deadLetter).getText()).as("the original message").isEqualTo(UNKNOWN_KEY);
+        assertThat(deadLetter.getStringProperty(ReporterHeaders.FAILURE_REASON)).isEqualTo("SESSION_NOT_FOUND");
+        assertThat(deadLetter.getStringProperty(ReporterHeaders.ROUTE_ID)).isEqualTo("queue-trigger");
+        assertThat(simulator.requestsFor(UNKNOWN_KEY)).as("the server was asked").isNotEmpty();
+    }
+
+    @Test
+    @Order(5)
+    void appliesAChangedCfgWithoutRestartingKaraf() throws Exception {
+        writeConfiguration(CHANGED_KEY, "superoffice.time-zone-id = 7\n");
+
+        ReceivedRequest request = awaitAcceptedReport(CHANGED_KEY);
+        assertSuperOfficeRequest(request, CHANGED_KEY);
+        assertThat(request.timeZoneId()).as("the new superoffice.time-zone-id").isEqualTo(7);
+        assertThat(karaf.pid()).isEqualTo(karafPid);
+        assertThat(karaf.isAlive()).isTrue();
+    }
+
+    @Test
+    @Order(6)
+    void loadsARouteFileAddedToTheRoutesFolder() throws Exception {
+        Path routes = karaf.etc().resolve("session-reporter/routes");
+        // written beside the folder and moved in, as the README advises: Camel must not read a half-written file
+        Path draft = karaf.etc().resolve("report-one-more.camel.yaml.draft");
+        Files.writeString(draft, """
+                - route:
+                    id: report-one-more
+                    from:
+                      uri: timer:report-one-more
+                      parameters:
+                        repeatCount: 1
+                      steps:
+                        - setBody:
+                            constant: "%s"
+                        - to: direct:report-session
+                """.formatted(ROUTE_FILE_KEY));
+        Files.move(draft, routes.resolve("report-one-more.camel.yaml"), StandardCopyOption.ATOMIC_MOVE);
+
+        assertSuperOfficeRequest(awaitAcceptedReport(ROUTE_FILE_KEY), ROUTE_FILE_KEY);
+    }
+
+    @Test
+    @Order(7)
+    void uninstallLeavesNoReporterThreadAndTwoRedeploysKeepTheLogClean() throws Exception {
+        for (int redeploy = 1; redeploy <= 2; redeploy++) {
+            karaf.shell("feature:uninstall session-reporter");
+            awaitNoReporterThread();
+            int reportsBefore = simulator.acceptedReportCount(CHANGED_KEY);
+            karaf.shell("feature:install session-reporter");
+            await().atMost(REPORT).until(() -> simulator.acceptedReportCount(CHANGED_KEY) > reportsBefore);
+        }
+        karaf.shell("feature:uninstall session-reporter");
+        awaitNoReporterThread();
+        assertThat(karaf.shell("bundle:list -s")).doesNotContain("dev.sessionreporter");
+
+        List<String> log = karaf.logText().lines().skip(logLinesBeforeInstall).toList();
+        assertThat(log).as("the reporter ran in Karaf").anyMatch(line -> line.contains("Session reporter started in Karaf"));
+        assertThat(log).as("no ERROR in Karaf's log").noneMatch(line -> line.contains("| ERROR |"));
+        assertThat(log).as("no exception in Karaf's log").noneMatch(line -> line.contains("Exception") || line.contains("Error:"));
+        String text = String.join("\n", log);
+        assertThat(text).as("no secret in Karaf's log")
+                .doesNotContain(TestSecrets.APPLICATION_TOKEN).doesNotContain(TestSecrets.TICKET);
+        for (String key : List.of(TIMER_KEY, QUEUE_KEY, CHANGED_KEY, ROUTE_FILE_KEY, UNKNOWN_KEY)) {
+            assertThat(text).as("no full session key in Karaf's log").doesNotContain(key);
+        }
+    }
+
+    @Test
+    @Order(8)
+    void aFreshInstallGetsTheDefaultCfgAndSaysWhichSettingIsMissing() throws Exception {
+        Path cfg = karaf.etc().resolve("dev.sessionreporter.cfg");
+        Files.delete(cfg);
+        await().atMost(Duration.ofSeconds(30)).until(() -> karaf.shell("config:list '(service.pid=dev.sessionreporter)'").isBlank());
+        int logLines = (int) karaf.logText().lines().count();
+
+        karaf.shell("feature:install session-reporter");
+
+        assertThat(Files.mismatch(cfg, TARGET.resolve("karaf/dev.sessionreporter.cfg"))).as("the default .cfg").isEqualTo(-1L);
+        await().atMost(REPORT).until(() -> karaf.logText().lines().skip(logLines)
+                .anyMatch(line -> line.contains("| ERROR |")
+                        && line.matches(".*Session reporter cannot start: Missing required property (broker|superoffice)\\.url .*")));
+        karaf.shell("feature:uninstall session-reporter");
+        awaitNoReporterThread();
+    }
+
+    private static List<String> projectRouteFiles() {
+        try (var files = Files.list(PROJECT_ROOT.resolve("routes"))) {
+            return files.map(file -> file.getFileName().toString())
+                    .filter(name -> name.endsWith(".camel.yaml"))
+                    .map(name -> name.substring(0, name.length() - ".camel.yaml".length()))
+                    .sorted().toList();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void writeConfiguration(String timerKey, String extra) throws Exception {
+        Files.writeString(karaf.etc().resolve("dev.sessionreporter.cfg"), """
+                superoffice.url = %s
+                broker.url = %s
+                reporter.timer.session-keys = %s
+                reporter.timer.period = 2s
+                reporter.timer.initial-delay = 200
+                reporter.shutdown.timeout = 5s
+                %s""".formatted(simulator.customerServiceUrl(), broker.url(), timerKey, extra));
+    }
+
+    private static ReceivedRequest awaitAcceptedReport(String key) {
+        return await().atMost(REPORT).until(
+                () -> simulator.requestsFor(key).stream().filter(ReceivedRequest::accepted).findFirst().orElse(null),
+                request -> request != null);
+    }
+
+    private static void assertSuperOfficeRequest(ReceivedRequest request, String key) {
+        assertThat(request.method()).isEqualTo("POST");
+        assertThat(request.httpVersion()).isEqualTo("HTTP/1.1");
+        assertThat(request.soapEnvelopeNamespace()).isEqualTo(CustomerServiceSimulator.SOAP11_ENVELOPE_NS);
+        assertThat(request.soapAction()).isEqualTo(CustomerServiceSimulator.SOAP_ACTION);
+        assertThat(request.httpHeader("content-type")).isEqualToIgnoringCase("text/xml; charset=utf-8");
+        assertThat(request.headersInsideSoapHeader()).isTrue();
+        assertThat(request.applicationToken()).isEqualTo(TestSecrets.APPLICATION_TOKEN);
+        assertThat(request.ticket()).isEqualTo(TestSecrets.TICKET);
+        assertThat(request.sessionKey()).isEqualTo(key);
+        assertThat(request.httpHeaders().keySet()).doesNotContain("upgrade", "http2-settings");
+    }
+
+    private static void awaitNoReporterThread() {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(karaf.threadNames())
+                .as("threads of the reporter left in Karaf's JVM")
+                .noneMatch(name -> REPORTER_THREAD.matcher(name).matches()));
+    }
+}
