@@ -411,7 +411,7 @@ public class SessionReporterConfiguration implements CamelConfiguration {
         }
         if (embeddedBroker != null) {
             // It starts now in the background; Camel waits for it before the routes and stops it after them.
-            embeddedBroker.publishMetricsTo(meterRegistry(camelContext)).startInBackground();
+            embeddedBroker.startInBackground();
             camelContext.addService(embeddedBroker, true, true);
         } else {
             LOG.info("Using the external broker at broker.url (no embedded broker started)");

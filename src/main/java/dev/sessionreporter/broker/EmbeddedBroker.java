@@ -1,6 +1,5 @@
 package dev.sessionreporter.broker;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -8,7 +7,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
-import org.apache.activemq.artemis.core.config.MetricsConfiguration;
 import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
@@ -32,7 +30,6 @@ public class EmbeddedBroker extends ServiceSupport {
     private final int journalBufferTimeoutMicros;
     private final int inVmId = IN_VM_IDS.incrementAndGet();
     private EmbeddedActiveMQ broker;
-    private MeterRegistry metrics;
     private CompletableFuture<EmbeddedActiveMQ> starting;
 
     public EmbeddedBroker(String host, int port, Path dataDir, int maxDeliveryAttempts, int journalBufferTimeoutMicros) {
@@ -41,15 +38,6 @@ public class EmbeddedBroker extends ServiceSupport {
         this.dataDir = dataDir;
         this.maxDeliveryAttempts = maxDeliveryAttempts;
         this.journalBufferTimeoutMicros = journalBufferTimeoutMicros;
-    }
-
-    /**
-     * Lets the broker publish its queue metrics (depth, consumers, added, acknowledged, expired, ... per queue) into
-     * this registry; call before it starts.
-     */
-    public EmbeddedBroker publishMetricsTo(MeterRegistry registry) {
-        this.metrics = registry;
-        return this;
     }
 
     /** The URL the reporter's own connection factory uses: in-VM, no sockets. */
@@ -125,14 +113,6 @@ public class EmbeddedBroker extends ServiceSupport {
                 .setRedeliveryMultiplier(2)
                 .setMaxRedeliveryDelay(60_000)
                 .setMaxDeliveryAttempts(maxDeliveryAttempts));
-        if (metrics != null) {
-            // queue metrics only: the JVM's own metrics are already on /observe/metrics (Camel's Micrometer binders)
-            configuration.setMetricsConfiguration(new MetricsConfiguration()
-                    .setPlugin(new BrokerMetricsPlugin(metrics))
-                    .setJvmMemory(false)
-                    .setJvmGc(false)
-                    .setJvmThread(false));
-        }
         EmbeddedActiveMQ started = new EmbeddedActiveMQ().setConfiguration(configuration);
         started.start();
         return started;
