@@ -150,6 +150,10 @@ public class SessionReporterConfiguration implements CamelConfiguration {
     String timerTarget;
     @PropertyInject("reporter.queue.enabled")
     boolean queueEnabled;
+    @PropertyInject("reporter.queue.uri")
+    String queueUri;
+    @PropertyInject("reporter.dead-letter.uri")
+    String deadLetterUri;
 
     @PropertyInject("reporter.cluster.file.enabled")
     boolean clusterFileEnabled;
@@ -262,6 +266,13 @@ public class SessionReporterConfiguration implements CamelConfiguration {
             reporterMetrics = new ReporterMetrics(meterRegistry(camelContext))
                     .bind(queueDuplicates(), ticketCache(camelContext), superOfficeCircuitBreaker())
                     .bind(timerLeadership(camelContext));
+            if (brokerUrl.isBlank() && embeddedBrokerEnabled) {
+                // an external broker is watched where it runs (its own metrics); ours we can ask directly
+                for (String uri : new String[] {queueUri, deadLetterUri}) {
+                    Settings.jmsQueueName(uri).ifPresent(queue ->
+                            reporterMetrics.bindQueueDepth(queue, embeddedBroker()::messageCount));
+                }
+            }
         }
         return reporterMetrics;
     }

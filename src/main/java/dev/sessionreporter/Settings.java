@@ -2,6 +2,7 @@ package dev.sessionreporter;
 
 import java.net.URI;
 import java.util.Locale;
+import java.util.Optional;
 import org.apache.camel.util.TimeUtils;
 
 /** Checks of configuration values that fail start-up with one message naming the property and its variable. */
@@ -88,6 +89,23 @@ final class Settings {
 
     static java.time.Duration duration(String property, String value) {
         return java.time.Duration.ofMillis(millis(property, value));
+    }
+
+    /**
+     * The queue of a camel-jms endpoint URI ({@code jms:queue:name?options}, {@code jms:name}); empty for a topic,
+     * a temporary destination or another component.
+     */
+    static Optional<String> jmsQueueName(String uri) {
+        if (uri == null || !uri.strip().startsWith("jms:")) {
+            return Optional.empty();
+        }
+        String destination = uri.strip().substring("jms:".length()).replaceFirst("^//", "").replaceFirst("\\?.*$", "");
+        if (destination.startsWith("queue:")) {
+            destination = destination.substring("queue:".length());
+        } else if (destination.contains(":")) {
+            return Optional.empty();
+        }
+        return destination.isBlank() ? Optional.empty() : Optional.of(destination);
     }
 
     static String orDefault(String value, String fallback) {

@@ -1,9 +1,11 @@
 package dev.sessionreporter;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class SettingsTest {
@@ -47,5 +49,22 @@ class SettingsTest {
                 .isInstanceOf(StartupConfigurationException.class)
                 .hasMessageContaining("reporter.timer.target must be one of report, queue")
                 .hasMessageContaining("REPORTER_TIMER_TARGET");
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "jms:queue:superoffice.session-active, superoffice.session-active",
+        "jms:queue:in?concurrentConsumers=2, in",
+        "jms:plain, plain",
+        "jms://queue:slashes, slashes"
+    })
+    void jmsQueueNameIsTheQueueOfACamelJmsUri(String uri, String queue) {
+        assertThat(Settings.jmsQueueName(uri)).contains(queue);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jms:topic:news", "jms:temp-queue:reply", "log:dev.sessionreporter.result", "direct:x", "jms:"})
+    void jmsQueueNameIsEmptyForAnythingButAJmsQueue(String uri) {
+        assertThat(Settings.jmsQueueName(uri)).isEmpty();
     }
 }

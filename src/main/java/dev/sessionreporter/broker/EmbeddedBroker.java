@@ -8,6 +8,7 @@ import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.server.JournalType;
+import org.apache.activemq.artemis.core.server.Queue;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.camel.support.service.ServiceSupport;
@@ -29,7 +30,7 @@ public class EmbeddedBroker extends ServiceSupport {
     private final int maxDeliveryAttempts;
     private final int journalBufferTimeoutMicros;
     private final int inVmId = IN_VM_IDS.incrementAndGet();
-    private EmbeddedActiveMQ broker;
+    private volatile EmbeddedActiveMQ broker;
     private CompletableFuture<EmbeddedActiveMQ> starting;
 
     public EmbeddedBroker(String host, int port, Path dataDir, int maxDeliveryAttempts, int journalBufferTimeoutMicros) {
@@ -38,6 +39,19 @@ public class EmbeddedBroker extends ServiceSupport {
         this.dataDir = dataDir;
         this.maxDeliveryAttempts = maxDeliveryAttempts;
         this.journalBufferTimeoutMicros = journalBufferTimeoutMicros;
+    }
+
+    /**
+     * Messages waiting on this broker's queue {@code queueName} (Artemis's own count: delivering and scheduled
+     * included); 0 for a queue not created yet, NaN while the broker is not running.
+     */
+    public double messageCount(String queueName) {
+        EmbeddedActiveMQ running = broker;
+        if (running == null || running.getActiveMQServer() == null) {
+            return Double.NaN;
+        }
+        Queue queue = running.getActiveMQServer().locateQueue(SimpleString.of(queueName));
+        return queue == null ? 0 : queue.getMessageCount();
     }
 
     /** The URL the reporter's own connection factory uses: in-VM, no sockets. */

@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.function.ToDoubleFunction;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.Exchange;
@@ -30,6 +31,7 @@ public class ReporterMetrics {
     public static final String CIRCUIT_BREAKER_STATE = "sessionreporter.circuit.breaker.state";
     public static final String TIMER_KEYS_SKIPPED = "sessionreporter.timer.keys.skipped";
     public static final String TIMER_LEADER = "sessionreporter.timer.leader";
+    public static final String QUEUE_DEPTH = "sessionreporter.queue.depth";
 
     /** Histogram buckets of the SOAP call latency (Prometheus {@code le}); the receive timeout ends the longest. */
     private static final Duration[] LATENCY_BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
@@ -62,6 +64,14 @@ public class ReporterMetrics {
     public ReporterMetrics bind(TimerLeadership leadership) {
         Gauge.builder(TIMER_LEADER, leadership, timer -> timer.isLeader() ? 1 : 0)
                 .description("1 while this instance is the timer leader (runs the timer), 0 otherwise")
+                .register(registry);
+        return this;
+    }
+
+    /** Messages waiting on the queue {@code queue}, as counted by {@code depth} (the embedded broker), read when scraped. */
+    public ReporterMetrics bindQueueDepth(String queue, ToDoubleFunction<String> depth) {
+        Gauge.builder(QUEUE_DEPTH, () -> depth.applyAsDouble(queue)).tag("queue", queue)
+                .description("Messages waiting on the embedded broker's queue (input and dead-letter queue)")
                 .register(registry);
         return this;
     }
