@@ -98,7 +98,7 @@ class EndToEndBenchmark {
             props.setProperty("broker.embedded.data-dir", work.resolve("broker").toString());
             props.setProperty("reporter.timer.enabled", "true");
             props.setProperty("reporter.timer.period", "1h");
-            props.setProperty("reporter.timer.initial-delay", "0");
+            props.setProperty("reporter.timer.initial-delay", "100");
             props.setProperty("reporter.timer.session-keys-file", keysFile.toString());
             Main main = new Main();
             main.configure().addConfiguration(SessionReporterConfiguration.class);
