@@ -193,6 +193,8 @@ public class SessionReporterConfiguration implements CamelConfiguration {
     String brokerPassword;
     @PropertyInject("broker.reconnect-interval")
     String brokerReconnectInterval;
+    @PropertyInject("broker.consumer-window-size")
+    int brokerConsumerWindowSize;
     @PropertyInject("broker.embedded.enabled")
     boolean embeddedBrokerEnabled;
     @PropertyInject("broker.embedded.host")
@@ -379,11 +381,20 @@ public class SessionReporterConfiguration implements CamelConfiguration {
             Settings.require("broker.url", brokerUrl);
         }
         String url = brokerUrl.isBlank() ? embeddedBroker().inVmUrl() : brokerUrl;
-        connectionFactory = BrokerConnectionFactory.create(url, brokerUsername, brokerPassword);
+        connectionFactory = BrokerConnectionFactory.create(url, brokerUsername, brokerPassword,
+                consumerWindowSize());
         JmsComponent jms = JmsComponent.jmsComponent(connectionFactory);
         jms.getConfiguration().setMessageConverter(new OpaqueBodyMessageConverter());
         jms.setRecoveryInterval(Settings.millis("broker.reconnect-interval", brokerReconnectInterval));
         return jms;
+    }
+
+    private int consumerWindowSize() {
+        if (brokerConsumerWindowSize < -1) {
+            throw new StartupConfigurationException("Property broker.consumer-window-size must be a number of bytes: 0 "
+                    + "(no buffer), more (e.g. 8192) or -1 (unbounded); it is " + brokerConsumerWindowSize);
+        }
+        return brokerConsumerWindowSize;
     }
 
     @Override

@@ -5,13 +5,17 @@ import static org.awaitility.Awaitility.await;
 
 import dev.sessionreporter.operate.ReporterMetrics;
 import dev.sessionreporter.support.CapturedLog;
+import dev.sessionreporter.simulator.ReceivedRequest;
 import dev.sessionreporter.support.QueueClient;
+import dev.sessionreporter.support.QueueDeliveries;
+import dev.sessionreporter.support.QueueDeliveries.Delivery;
 import dev.sessionreporter.support.ReporterTestSupport;
 import dev.sessionreporter.support.TestSecrets;
 import jakarta.jms.Message;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.jms.TextMessage;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
@@ -27,6 +31,8 @@ class DeadLetterFailureTest extends ReporterTestSupport {
         Properties properties = new Properties();
         // nothing consumes this endpoint: every send to it fails
         properties.setProperty("reporter.dead-letter.uri", "direct:unavailable-dead-letter-endpoint?block=false");
+        // one consumer: the messages sent after a failing one wait in that consumer's buffer (broker.consumer-window-size)
+        properties.setProperty("reporter.queue.concurrent-consumers", "1");
         return properties;
     }
 
@@ -54,6 +60,56 @@ class DeadLetterFailureTest extends ReporterTestSupport {
             assertThat(log.text()).contains("reason=SESSION_NOT_FOUND", "rolled back");
         } finally {
             queue().drain(QueueClient.INPUT_QUEUE);
+        }
+    }
+
+    /**
+     * The consumer holds the next messages in its buffer while it reports one. When that one is rolled back, the
+     * buffered ones go back to the broker too: each must still be reported exactly once, and its first delivery to the
+     * route must count as its first attempt (a buffered message counted as attempted would reach the broker's
+     * max-delivery-attempts early and be parked without ever being reported).
+     */
+    @Test
+    void messagesBufferedBehindARolledBackOneAreReportedOnceAsFirstAttempts() throws Exception {
+        String failing = TestSecrets.sessionKey("rollback");
+        List<String> reportable = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            String key = TestSecrets.sessionKey("buffered" + i);
+            SIMULATOR.addSession(key, 900 + i);
+            reportable.add(key);
+        }
+        QueueDeliveries deliveries = QueueDeliveries.attachTo(context);
+        try {
+            context.getRouteController().startRoute("queue-trigger"); // the other test stops it
+            // sent while the consumer is suspended, so that all of them are on the queue when it asks for messages
+            context.getRouteController().suspendRoute("queue-trigger");
+            String failingId = queue().sendText(failing);
+            List<String> reportableIds = reportable.stream().map(queue()::sendText).toList();
+            context.getRouteController().resumeRoute("queue-trigger");
+
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                assertThat(deliveries.of(failingId)).as("the failing message, rolled back and delivered again")
+                        .hasSizeGreaterThanOrEqualTo(2);
+                for (String id : reportableIds) {
+                    assertThat(deliveries.of(id)).as("deliveries of %s", id)
+                            .extracting(Delivery::outcome).containsExactly("completed");
+                }
+            });
+            assertThat(deliveries.of(failingId).get(1).deliveryCount()).isGreaterThanOrEqualTo(2);
+            for (String id : reportableIds) {
+                Delivery delivery = deliveries.of(id).get(0);
+                assertThat(delivery.deliveryCount()).as("delivery count of %s", id).isEqualTo(1);
+                assertThat(delivery.redelivered()).isFalse();
+            }
+            assertThat(SIMULATOR.requests()).extracting(ReceivedRequest::sessionKey)
+                    .filteredOn(reportable::contains).containsExactlyInAnyOrderElementsOf(reportable);
+        } finally {
+            context.getRouteController().stopRoute("queue-trigger");
+            deliveries.detachFrom(context);
+            // the failing message may be waiting out the broker's redelivery delay, invisible to a drain: take it
+            await().atMost(Duration.ofSeconds(70)).until(() -> queue().receive(QueueClient.INPUT_QUEUE, 1000)
+                    instanceof TextMessage text && text.getText().equals(failing));
+            context.getRouteController().startRoute("queue-trigger");
         }
     }
 }
