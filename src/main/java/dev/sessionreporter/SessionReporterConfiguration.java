@@ -12,6 +12,7 @@ import dev.sessionreporter.breaker.QueueConsumptionGate;
 import dev.sessionreporter.breaker.SuperOfficeCircuitBreaker;
 import dev.sessionreporter.broker.BrokerConnectionFactory;
 import dev.sessionreporter.broker.BrokerConnectionState;
+import dev.sessionreporter.broker.DetachedQueueMessage;
 import dev.sessionreporter.broker.EmbeddedBroker;
 import dev.sessionreporter.broker.OpaqueBodyMessageConverter;
 import dev.sessionreporter.duplicate.ExpiringIdempotentRepository;
@@ -236,6 +237,11 @@ public class SessionReporterConfiguration implements CamelConfiguration {
     @BindToRegistry("recentQueuedSessionKeys")
     public ExpiringIdempotentRepository recentQueuedSessionKeys() {
         return new ExpiringIdempotentRepository(duplicatesWindow());
+    }
+
+    @BindToRegistry("detachedQueueMessage")
+    public DetachedQueueMessage detachedQueueMessage() {
+        return new DetachedQueueMessage();
     }
 
     @BindToRegistry("queueDuplicates")
