@@ -1,11 +1,13 @@
 package dev.sessionreporter;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.sessionreporter.broker.SendSessionKeys;
 import dev.sessionreporter.simulator.ReceivedRequest;
 import dev.sessionreporter.support.ReporterTestSupport;
 import dev.sessionreporter.support.TestSecrets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -119,6 +121,33 @@ class QueueTriggerTest extends ReporterTestSupport {
 
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
                 .until(() -> SIMULATOR.acceptedReportCount(first) == 1 && SIMULATOR.acceptedReportCount(second) == 1);
+    }
+
+    /**
+     * Parallel reports keep their HTTP connections: a backlog reported by all queue consumers at once goes over about
+     * one connection per consumer. With the JDK's default of 5 idle keep-alive connections per server, every call
+     * beyond that closed its connection and the next one opened a new one (a TLS handshake each, against SuperOffice).
+     */
+    @Test
+    void parallelReportsReuseTheirHttpConnections() throws Exception {
+        int consumers = Integer.parseInt(context.resolvePropertyPlaceholders("{{reporter.queue.concurrent-consumers}}"));
+        List<String> keys = new java.util.ArrayList<>();
+        for (int i = 0; i < 20 * consumers; i++) {
+            String key = TestSecrets.sessionKey("conn" + i);
+            SIMULATOR.addSession(key, 3000 + i);
+            keys.add(key);
+        }
+        context.getRouteController().suspendRoute("queue-trigger");
+        try {
+            keys.forEach(queue()::sendText);
+        } finally {
+            context.getRouteController().resumeRoute("queue-trigger");
+        }
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> keys.stream().allMatch(k -> SIMULATOR.acceptedReportCount(k) > 0));
+        assertThat(keys.stream().map(SIMULATOR::acceptedReportCount).filter(n -> n != 1).toList()).as("keys not reported exactly once").isEmpty();
+        assertThat(SIMULATOR.connectionCount()).as("TCP connections for %d reports by %d consumers", keys.size(), consumers)
+                .isLessThanOrEqualTo(consumers + 4);
     }
 
     private static final String QueueClient_INPUT = dev.sessionreporter.support.QueueClient.INPUT_QUEUE;

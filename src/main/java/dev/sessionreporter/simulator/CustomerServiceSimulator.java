@@ -27,6 +27,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -146,6 +147,8 @@ public final class CustomerServiceSimulator implements AutoCloseable {
     private final Map<String, SimulatedFailure> failuresByKey = new ConcurrentHashMap<>();
     private final AtomicReference<SimulatedFailure> globalFailure = new AtomicReference<>();
     private final List<Recorded> recorded = Collections.synchronizedList(new ArrayList<>());
+    /** Client address and port of every request: one entry per TCP connection the clients opened. */
+    private final Set<InetSocketAddress> clientConnections = ConcurrentHashMap.newKeySet();
     private final Object lifecycle = new Object();
     private final int instance = INSTANCES.incrementAndGet();
 
@@ -454,10 +457,16 @@ public final class CustomerServiceSimulator implements AutoCloseable {
         }
     }
 
-    /** Forgets the recorded requests, {@link #authenticationRequests()} included. */
+    /** How many TCP connections the requests since the last {@link #clearRequests()} came over. */
+    public int connectionCount() {
+        return clientConnections.size();
+    }
+
+    /** Forgets the recorded requests, {@link #authenticationRequests()} and connections included. */
     public void clearRequests() {
         recorded.clear();
         authRecorded.clear();
+        clientConnections.clear();
     }
 
     // ------------------------------------------------------------------ HTTP handling
@@ -510,6 +519,7 @@ public final class CustomerServiceSimulator implements AutoCloseable {
 
     private void handle(HttpExchange exchange) {
         boolean handedOff = false;
+        clientConnections.add(exchange.getRemoteAddress());
         try {
             Facts facts = new Facts();
             facts.method = exchange.getRequestMethod();
