@@ -131,6 +131,8 @@ class DeadLetterReasonsTest extends ReporterTestSupport {
                 Arguments.of(SimulatedFailure.httpStatus(503), "HTTP_ERROR", "HTTP 503", 3),
                 Arguments.of(SimulatedFailure.httpStatus(502), "HTTP_ERROR", "HTTP 502", 3),
                 Arguments.of(SimulatedFailure.httpStatus(504), "HTTP_ERROR", "HTTP 504", 3),
+                // throttled: retried with back-off like an unavailable server, not dead-lettered at once
+                Arguments.of(SimulatedFailure.httpStatus(429), "HTTP_ERROR", "HTTP 429", 3),
                 Arguments.of(SimulatedFailure.delay(Duration.ofSeconds(2)), "TIMEOUT", "receive timeout", 3),
                 Arguments.of(SimulatedFailure.dropConnection(), "UNREACHABLE", "", 3));
     }

@@ -74,7 +74,7 @@ class FailureClassifierTest {
     // ---------------------------------------------------------------- HTTP status
 
     @ParameterizedTest
-    @ValueSource(ints = {502, 503, 504})
+    @ValueSource(ints = {429, 502, 503, 504})
     void classifiesGatewayAndUnavailableStatusesAsTransientHttpError(int status) {
         Classification c = classifier.classify(http(status, "Bad Gateway or so"));
 
@@ -84,7 +84,7 @@ class FailureClassifierTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {502, 503, 504})
+    @ValueSource(ints = {429, 502, 503, 504})
     void classifiesTransientHttpStatusWrappedInCxfFault(int status) {
         Classification c = classifier.classify(new Fault(http(status, "Service Unavailable")));
 
