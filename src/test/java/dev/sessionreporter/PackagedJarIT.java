@@ -79,6 +79,10 @@ class PackagedJarIT {
 
         // The first timer tick reports the demo keys of application-dev.properties through the simulator.
         awaitLine(reporter, "Session \\S+ reported active: loginId=1001, .*route=timer-trigger");
+        assertThat(JarProcess.classDataArchiveOf(JAR)).as("the class-data archive of mvn package").isRegularFile();
+        assertThat(reporter.output())
+                .as("the JVM maps the class-data archive written for this jar (a stale one only warns)")
+                .doesNotContain("Unable to use shared archive");
         assertThat(reporter.output())
                 .as("dev-profile banner: the built-in simulator runs, on SIMULATOR_PORT")
                 .contains("SIMULATOR")

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.Charset;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,12 +37,18 @@ public final class JarProcess implements AutoCloseable {
     }
 
     /**
-     * Starts {@code java -jar jar args...} in {@code workingDirectory} with the test JVM's java, the inherited environment
-     * minus every variable that configures the reporter, plus {@code environment}.
+     * Starts {@code java -XX:SharedArchiveFile=<jar>.jsa -jar jar args...} (the README's run command; without the
+     * archive option when the build wrote none) in {@code workingDirectory} with the test JVM's java, the inherited
+     * environment minus every variable that configures the reporter, plus {@code environment}.
      */
     public static JarProcess start(String name, Path jar, Path workingDirectory, Map<String, String> environment,
             String... args) {
-        List<String> command = new ArrayList<>(List.of(javaExecutable(), "-jar", jar.toAbsolutePath().toString()));
+        List<String> command = new ArrayList<>(List.of(javaExecutable()));
+        Path archive = classDataArchiveOf(jar);
+        if (Files.isRegularFile(archive)) {
+            command.add("-XX:SharedArchiveFile=" + archive.toAbsolutePath());
+        }
+        command.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(workingDirectory.toFile())
@@ -53,6 +60,12 @@ public final class JarProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start " + builder.command(), e);
         }
+    }
+
+    /** The application class-data archive that the build writes next to the jar (README "Run"). */
+    public static Path classDataArchiveOf(Path jar) {
+        String name = jar.getFileName().toString();
+        return jar.resolveSibling(name.substring(0, name.length() - ".jar".length()) + ".jsa");
     }
 
     /** The same java as the test JVM. */
