@@ -62,6 +62,8 @@ class EndToEndBenchmark {
     private final int baselineRequests = Integer.getInteger("bench.baseline.requests", 30_000);
     private final int warmup = Integer.getInteger("bench.warmup", 20_000);
     private final int timerRounds = Integer.getInteger("bench.timer.rounds", 3);
+    /** Ticks before the measured rounds: the split and its threads are compiled only by ticks (~3 to settle here). */
+    private final int timerWarmupTicks = Integer.getInteger("bench.timer.warmup-ticks", 3);
     private final int pacedMessages = Integer.getInteger("bench.paced.messages", 3_000);
     /** 0: a third of the measured queue-path throughput, so that the paced phase sees no backlog. */
     private final int pacedRateSetting = Integer.getInteger("bench.paced.rate", 0);
@@ -181,9 +183,11 @@ class EndToEndBenchmark {
                 }
                 factory.close();
 
-                // ---- timer path: a warm-up tick, then rounds of (a), (b) and one tick of K keys each, side by side so
+                // ---- timer path: warm-up ticks, then rounds of (a), (b) and one tick of K keys each, side by side so
                 // that the ratios compare neighbours (the machine is shared); the median round of each is reported.
-                tick(context, stub, keysFile, 'V');
+                for (int warmupTick = 0; warmupTick < timerWarmupTicks; warmupTick++) {
+                    tick(context, stub, keysFile, 'V');
+                }
                 String suffix = ", " + timerRounds + " rounds next to the ticks, median";
                 List<Row> rawRounds = new ArrayList<>();
                 List<Row> cxfRounds = new ArrayList<>();
