@@ -445,8 +445,9 @@ class EndToEndBenchmark {
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "%nSession reporter end-to-end benchmark: %d cores, max heap %d MiB, Java %s%n",
                 rt.availableProcessors(), rt.maxMemory() >> 20, System.getProperty("java.version")));
-        out.append(String.format(Locale.ROOT, "%-72s %3s %7s %8s %6s %6s %8s %8s %8s %9s %6s %6s %5s%n", "path", "c",
-                "reports", "rep/s", "x(a)", "x(b)", "p50 ms", "p95 ms", "p99 ms", "cpu s/1k", "stub%", "heapMB", "gc%"));
+        out.append(String.format(Locale.ROOT, "%-72s %3s %7s %8s %6s %6s %8s %8s %8s %9s %6s %6s %6s %5s%n", "path", "c",
+                "reports", "rep/s", "x(a)", "x(b)", "p50 ms", "p95 ms", "p99 ms", "cpu s/1k", "stub%", "heapMB", "rssMB",
+                "gc%"));
         StringBuilder json = new StringBuilder("{\n  \"cores\": ").append(rt.availableProcessors())
                 .append(",\n  \"maxHeapMiB\": ").append(rt.maxMemory() >> 20)
                 .append(",\n  \"javaVersion\": \"").append(System.getProperty("java.version")).append('"');
@@ -468,17 +469,17 @@ class EndToEndBenchmark {
             double cpuPer1000 = row.meter.cpuNanos / 1e9 / row.reports * 1000;
             double stubShare = 100.0 * row.meter.stubCpuNanos / (row.meter.cpuNanos + row.meter.stubCpuNanos);
             double gcPercent = 100.0 * row.meter.gcMillis / (row.meter.wallNanos / 1e6);
-            out.append(String.format(Locale.ROOT, "%-72s %3d %7d %8.0f %6.2f %6.2f %8.2f %8.2f %8.2f %9.3f %6.1f %6d %5.1f%n",
+            out.append(String.format(Locale.ROOT, "%-72s %3d %7d %8.0f %6.2f %6.2f %8.2f %8.2f %8.2f %9.3f %6.1f %6d %6d %5.1f%n",
                     row.name, row.concurrency, row.reports, row.rate(), ratio, ratioB, p50, p95, p99, cpuPer1000, stubShare,
-                    row.meter.peakHeapBytes >> 20, gcPercent));
+                    row.meter.peakHeapBytes >> 20, row.meter.peakRssBytes >> 20, gcPercent));
             json.append(first ? "\n" : ",\n").append(String.format(Locale.ROOT,
                     "    {\"path\": \"%s\", \"concurrency\": %d, \"reports\": %d, \"seconds\": %.3f, \"reportsPerSecond\": %.1f,"
                             + " \"ratioToRaw\": %s, \"ratioToBareCxf\": %s, \"p50Millis\": %.3f, \"p95Millis\": %.3f, \"p99Millis\": %.3f,"
-                            + " \"cpuSecondsPer1000\": %.4f, \"stubCpuPercent\": %.1f, \"peakHeapMiB\": %d, \"gcPercent\": %.2f}",
+                            + " \"cpuSecondsPer1000\": %.4f, \"stubCpuPercent\": %.1f, \"peakHeapMiB\": %d, \"peakRssMiB\": %d, \"gcPercent\": %.2f}",
                     row.name.replace("\"", "'"), row.concurrency, row.reports, row.seconds(), row.rate(),
                     Double.isNaN(ratio) ? "null" : String.format(Locale.ROOT, "%.3f", ratio),
                     Double.isNaN(ratioB) ? "null" : String.format(Locale.ROOT, "%.3f", ratioB), p50, p95, p99,
-                    cpuPer1000, stubShare, row.meter.peakHeapBytes >> 20, gcPercent));
+                    cpuPer1000, stubShare, row.meter.peakHeapBytes >> 20, row.meter.peakRssBytes >> 20, gcPercent));
             first = false;
         }
         json.append("\n  ]\n}\n");
@@ -488,7 +489,8 @@ class EndToEndBenchmark {
         out.append("""
                 cpu s/1k: CPU seconds of the whole JVM less the stub's threads, per 1,000 reports (the queue path \
                 includes the embedded broker); stub%: the stub's share of the JVM's CPU in that phase; heapMB: peak heap \
-                (sum of pool peaks); gc%: GC time / wall time. x(a), x(b): throughput ratio to baseline (a) raw java.net.http and \
+                (sum of pool peaks); rssMB: the JVM process's peak resident set size in the phase (Linux VmHWM, reset \
+                at its start; -1 without /proc); gc%: GC time / wall time. x(a), x(b): throughput ratio to baseline (a) raw java.net.http and \
                 (b) bare CXF at the same concurrency. Baseline p50..p99: per-call latency; timer p50..p99: gaps between \
                 consecutive arrivals at the stub.
                 """);

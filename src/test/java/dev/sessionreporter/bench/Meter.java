@@ -4,9 +4,12 @@ import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 
-/** Wall time, process CPU (less the stub's), GC time and peak heap of one measured phase. */
+/** Wall time, process CPU (less the stub's), GC time, peak heap and peak resident set size of one measured phase. */
 final class Meter {
     private final SoapStub stub;
     private long startNanos;
@@ -19,6 +22,8 @@ final class Meter {
     long stubCpuNanos;
     long gcMillis;
     long peakHeapBytes;
+    /** The JVM process's peak RSS in the phase (Linux VmHWM, reset at the start); -1 where /proc is not available. */
+    long peakRssBytes = -1;
 
     Meter(SoapStub stub) {
         this.stub = stub;
@@ -42,6 +47,7 @@ final class Meter {
                 pool.resetPeakUsage();
             }
         }
+        resetPeakRss();
         startGc = gcMillis();
         startStubCpu = stub.cpuNanos();
         startCpu = processCpuNanos();
@@ -62,7 +68,30 @@ final class Meter {
             }
         }
         peakHeapBytes = peak;
+        peakRssBytes = peakRssBytes();
         return this;
+    }
+
+    /** Linux: writing 5 to clear_refs resets the process's peak RSS (VmHWM) to its current RSS. */
+    private static void resetPeakRss() {
+        try {
+            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+        } catch (IOException | RuntimeException e) {
+            // not Linux or not allowed: VmHWM then stays the peak since the JVM started
+        }
+    }
+
+    private static long peakRssBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux
+        }
+        return -1;
     }
 
     /** Percentile (0..100) of the given nanosecond values, in milliseconds; NaN when there are none. */
