@@ -70,6 +70,7 @@ public final class SessionReporterApplication {
         String profile = activeProfile();
         Main main = new Main();
         main.configure().withProfile(profile);
+        main.addMainListener(new DevProfileCamelSettings());
         // Also in application.properties; set here too so the start-up summary never shows a secret.
         main.configure().withAdditionalSensitiveKeywords(SENSITIVE_KEYWORDS);
         main.configure().addConfiguration(SessionReporterConfiguration.class);
