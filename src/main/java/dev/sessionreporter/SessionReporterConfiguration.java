@@ -56,6 +56,7 @@ import org.apache.camel.Configuration;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.component.cxf.jaxws.CxfEndpoint;
 import org.apache.camel.component.file.cluster.FileLockClusterService;
+import org.apache.camel.impl.cluster.ClusteredRoutePolicy;
 import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.support.service.ServiceSupport;
 import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
@@ -164,6 +165,8 @@ public class SessionReporterConfiguration implements CamelConfiguration {
     @PropertyInject("reporter.dead-letter.uri")
     String deadLetterUri;
 
+    @PropertyInject("reporter.cluster.namespace")
+    String clusterNamespace;
     @PropertyInject("reporter.cluster.file.enabled")
     boolean clusterFileEnabled;
     @PropertyInject("reporter.cluster.file.root")
@@ -311,6 +314,16 @@ public class SessionReporterConfiguration implements CamelConfiguration {
         // the connection factory exists once the jms component has been bound
         return new BrokerConnectionCheck(() -> connectionFactory instanceof BrokerConnectionState state
                 ? state.outageSince() : Optional.empty());
+    }
+
+    /**
+     * The timer route's policy (routes/triggers.camel.yaml): the route runs only on the instance that leads
+     * reporter.cluster.namespace, as the cluster service decides (README "Scale out"). It takes part in the election
+     * from the route's start-up on and starts the route as soon as it leads and Camel has started (no initial delay).
+     */
+    @BindToRegistry("timerLeaderPolicy")
+    public ClusteredRoutePolicy timerLeaderPolicy(CamelContext camelContext) throws Exception {
+        return ClusteredRoutePolicy.forNamespace(camelContext, Settings.orDefault(clusterNamespace, "session-reporter-timer"));
     }
 
     /** Health detail timer.leader: whether this instance runs the timer (README "Scale out"). */
@@ -466,7 +479,7 @@ public class SessionReporterConfiguration implements CamelConfiguration {
     }
 
     /**
-     * The default cluster service of the timer's master: endpoint: a lock file per namespace in
+     * The default cluster service of the timer's leader election (timerLeaderPolicy): a lock file per namespace in
      * reporter.cluster.file.root; the instance holding the lock leads. A dead leader's lock is taken over once its
      * heartbeat is older than acquire-lock-interval x heartbeat-timeout-multiplier.
      */

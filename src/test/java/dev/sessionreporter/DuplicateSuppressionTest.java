@@ -144,7 +144,7 @@ class DuplicateSuppressionTest extends ReporterTestSupport {
 
     @Test
     void timerReportsItsKeysEveryPeriodRegardlessOfTheWindow() {
-        // the timer runs once this instance leads it (file lock, master consumer start): from its first report on
+        // the timer runs once this instance leads it (file lock, route policy start): from its first report on
         await().atMost(Duration.ofSeconds(10)).until(() -> SIMULATOR.acceptedReportCount(TIMER_KEY) >= 1);
         int before = SIMULATOR.acceptedReportCount(TIMER_KEY);
 

@@ -48,10 +48,10 @@ class ScaleOutIT {
     private static final Duration TIMER_DELAY = Duration.ofMillis(100);
     /**
      * README "Scale out": a dead leader is replaced after at most acquire-lock-interval x (heartbeat-timeout-multiplier
-     * + 1), plus about 1 s for the master consumer to start the timer, plus the timer's initial delay.
+     * + 1), plus the timer's initial delay.
      */
     private static final Duration TAKEOVER_BOUND = LOCK_INTERVAL.multipliedBy(HEARTBEAT_MULTIPLIER + 1)
-            .plusSeconds(1).plus(TIMER_DELAY);
+            .plus(TIMER_DELAY);
     /** Allowance for JVMs competing for two cores with other builds: scheduling, not the design. */
     private static final Duration SLACK = Duration.ofSeconds(10);
 

@@ -2,12 +2,12 @@ package dev.sessionreporter.operate;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
-import org.apache.camel.component.master.MasterConsumer;
+import org.apache.camel.impl.cluster.ClusteredRoutePolicy;
 
 /**
- * Whether this instance leads the timer: the timer route consumes from {@code master:}, whose consumer runs the timer
- * only while the cluster service gives this instance the leadership. Read from that consumer, so asking never makes
- * the instance take part in an election (a disabled timer route is simply never the leader).
+ * Whether this instance leads the timer: the timer route carries a {@link ClusteredRoutePolicy}, which runs the route
+ * only while the cluster service gives this instance the leadership. Read from that policy, so asking never makes the
+ * instance take part in an election. A disabled timer has no route (its precondition), so it is never a candidate.
  */
 public class TimerLeadership {
     private final CamelContext camelContext;
@@ -20,13 +20,13 @@ public class TimerLeadership {
 
     public boolean isLeader() {
         Route route = camelContext.getRoute(routeId);
-        return route != null && route.getConsumer() instanceof MasterConsumer master && master.isMaster();
+        return route != null && route.getRoutePolicyList().stream()
+                .anyMatch(policy -> policy instanceof ClusteredRoutePolicy clustered && clustered.isLeader());
     }
 
-    /** True when the timer route exists and has been started (it then takes part in the election). */
+    /** True when the timer route exists: it then takes part in the election. */
     public boolean isCandidate() {
-        return camelContext.getRouteController().getRouteStatus(routeId) != null
-                && camelContext.getRouteController().getRouteStatus(routeId).isStarted();
+        return camelContext.getRoute(routeId) != null;
     }
 
     public String routeId() {

@@ -223,8 +223,7 @@ class EndToEndBenchmark {
 
     /**
      * One tick of K keys of this phase: from the timer firing to the K-th key at the stub. Not from starting the
-     * route: the master: consumer first takes the leadership (Camel waits a fixed second before it starts the timer),
-     * which is start-up, not tick, time.
+     * route: starting the route and its scheduler is not tick time.
      */
     private Row tick(CamelContext context, SoapStub stub, Path keysFile, char phase) throws Exception {
         writeKeys(keysFile, phase, timerKeys);
