@@ -93,8 +93,9 @@ class OperateEndpointsTest extends ReporterTestSupport {
                 .contains("sessionreporter_timer_keys_skipped_total 0.0")
                 .contains("sessionreporter_dead_letter_failures_total 0.0");
         assertThat(after).contains("sessionreporter_soap_calls_seconds_bucket");
-        // Camel's own route metrics are in the same registry
-        assertThat(after).contains("camel_exchanges_total");
+        // Camel's own route metrics are in the same registry, per route only (camel.metrics.route-policy-level=route)
+        assertThat(after).contains("camel_exchanges_total{").contains("routeId=\"report-session\"")
+                .doesNotContain("eventType=\"context\"");
         assertNoSecrets(after);
         assertThat(queue().browse(QueueClient.INPUT_QUEUE)).isEmpty();
         queue().drain(QueueClient.DEAD_LETTER_QUEUE);
