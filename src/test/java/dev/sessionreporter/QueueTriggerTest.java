@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.component.cxf.jaxws.CxfEndpoint;
 import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.cxf.Bus;
 import org.junit.jupiter.api.Test;
 
 /** Session keys put on the JMS queue by another process are reported through the one cxf endpoint. */
@@ -65,6 +66,13 @@ class QueueTriggerTest extends ReporterTestSupport {
         String line = result.getReceivedExchanges().get(0).getIn().getBody(String.class);
         assertThat(line).contains("loginId=4711", "bare…", "route=queue-trigger", "attempts=1", "latency=")
                 .doesNotContain(key);
+
+        // CXF's WS-Policy engine is off (our WSDL attaches no policy): none of its interceptors ran for this call
+        Bus bus = context.getRegistry().lookupByNameAndType("customerService", CxfEndpoint.class).getBus();
+        assertThat(bus.getOutInterceptors()).as("bus out interceptors")
+                .noneMatch(interceptor -> interceptor.getClass().getName().startsWith("org.apache.cxf.ws.policy"));
+        assertThat(bus.getInInterceptors()).as("bus in interceptors")
+                .noneMatch(interceptor -> interceptor.getClass().getName().startsWith("org.apache.cxf.ws.policy"));
     }
 
     @Test

@@ -18,6 +18,7 @@ import org.apache.cxf.ext.logging.MaskSensitiveHelper;
 import org.apache.cxf.frontend.AbstractWSDLBasedEndpointFactory;
 import org.apache.cxf.transport.http.HTTPConduit;
 import org.apache.cxf.transports.http.configuration.HTTPClientPolicy;
+import org.apache.cxf.ws.policy.PolicyEngine;
 import org.apache.cxf.wsdl.WSDLManager;
 import org.slf4j.LoggerFactory;
 
@@ -112,6 +113,12 @@ public final class CustomerServiceEndpoint {
             policy.setVersion("1.1");
             policy.setAllowChunking(false);
             ((HTTPConduit) client.getConduit()).setClient(policy);
+            // Our WSDL attaches no WS-Policy, so CXF's policy engine (on whenever cxf-rt-ws-policy is on the class path)
+            // only searched for policies on every message: its three interceptors were ~3 % of a report's CPU.
+            PolicyEngine policyEngine = client.getBus().getExtension(PolicyEngine.class);
+            if (policyEngine != null) {
+                policyEngine.setEnabled(false);
+            }
             NonSoapErrorStatusInterceptor errorStatus = new NonSoapErrorStatusInterceptor();
             client.getInInterceptors().add(errorStatus);
             client.getInFaultInterceptors().add(errorStatus);
