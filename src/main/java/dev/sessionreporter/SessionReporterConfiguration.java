@@ -165,6 +165,9 @@ public class SessionReporterConfiguration implements CamelConfiguration {
     @PropertyInject("reporter.dead-letter.uri")
     String deadLetterUri;
 
+    /** Checked here: in the timer route's precondition (a Simple predicate) a typo fails with an obscure syntax error. */
+    @PropertyInject("reporter.timer.enabled")
+    String timerEnabled;
     @PropertyInject("reporter.cluster.namespace")
     String clusterNamespace;
     @PropertyInject("reporter.cluster.file.enabled")
@@ -438,6 +441,7 @@ public class SessionReporterConfiguration implements CamelConfiguration {
         if (production && !allowInsecureHttp) {
             Settings.requireHttpsUnlessLoopback("superoffice.url", superOfficeUrl);
         }
+        Settings.oneOf("reporter.timer.enabled", timerEnabled.strip(), "true", "false");
         Settings.oneOf("reporter.timer.target", timerTarget, "report", "queue");
         if ("queue".equals(timerTarget) && !queueEnabled) {
             LOG.warn("reporter.timer.target=queue but reporter.queue.enabled=false: this instance's timer keys are only "

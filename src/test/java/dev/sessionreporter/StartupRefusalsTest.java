@@ -9,11 +9,33 @@ import java.util.Properties;
 import org.apache.camel.main.Main;
 import org.junit.jupiter.api.Test;
 
-/** broker.embedded.enabled=false (the Karaf default): without broker.url the reporter refuses to start. */
-class EmbeddedBrokerSwitchTest {
+/** Settings the reporter refuses to start with: one clear configuration error naming the property. */
+class StartupRefusalsTest {
 
+    /** broker.embedded.enabled=false (the Karaf default): without broker.url there is no broker to use. */
     @Test
     void refusesToStartWithoutBrokerUrlWhenTheEmbeddedBrokerIsOff() throws Exception {
+        Properties settings = new Properties();
+        settings.setProperty("broker.url", "");
+        settings.setProperty("broker.embedded.enabled", "false");
+
+        assertThat(startupError(settings)).contains("broker.url").contains("BROKER_URL");
+    }
+
+    /**
+     * The timer route's precondition is a Simple predicate: a typo there failed with "SimpleIllegalSyntaxException:
+     * Unexpected token f", naming neither the property nor its environment variable.
+     */
+    @Test
+    void refusesToStartWhenTimerEnabledIsNeitherTrueNorFalse() throws Exception {
+        Properties settings = new Properties();
+        settings.setProperty("reporter.timer.enabled", "flase");
+
+        assertThat(startupError(settings)).contains("reporter.timer.enabled must be one of true, false")
+                .contains("REPORTER_TIMER_ENABLED");
+    }
+
+    private static String startupError(Properties settings) throws Exception {
         Main main = new Main();
         main.configure().addConfiguration(SessionReporterConfiguration.class);
         main.setPropertyPlaceholderLocations("classpath:application.properties");
@@ -22,15 +44,13 @@ class EmbeddedBrokerSwitchTest {
         overrides.setProperty("superoffice.application-token", TestSecrets.APPLICATION_TOKEN);
         overrides.setProperty("superoffice.ticket", TestSecrets.TICKET);
         overrides.setProperty("reporter.management.enabled", "false");
-        overrides.setProperty("broker.url", "");
-        overrides.setProperty("broker.embedded.enabled", "false");
+        overrides.putAll(settings);
         main.setOverrideProperties(overrides);
         try {
             Throwable failure = catchThrowable(main::start);
-
             StartupConfigurationException error = Causes.find(failure, StartupConfigurationException.class);
             assertThat(error).as("a start-up configuration error, not %s", failure).isNotNull();
-            assertThat(error.getMessage()).contains("broker.url").contains("BROKER_URL");
+            return error.getMessage();
         } finally {
             main.stop();
         }
