@@ -12,6 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.xml.namespace.QName;
 import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.transform.Source;
+import javax.xml.transform.dom.DOMSource;
+import javax.xml.transform.stream.StreamSource;
 import org.apache.camel.component.cxf.common.CxfPayload;
 import org.apache.cxf.binding.soap.SoapHeader;
 import org.junit.jupiter.api.Test;
@@ -37,6 +40,20 @@ class ReportSessionActiveAnswerTest {
         CxfPayload<SoapHeader> payload = payload(List.of(succeeded("true")), response("<Response>42</Response>"));
 
         assertThat(answer.loginIdFrom(payload, KEY)).isEqualTo(42);
+    }
+
+    /** CXF hands the body over as the DOM it read (checked in place); any other kind of source is converted first. */
+    @Test
+    void readsTheBodyWhateverKindOfSourceItIs() throws Exception {
+        List<SoapHeader> headers = List.of(succeeded("true"));
+        String body = response("<Response>43</Response>");
+        Source stream = new StreamSource(new StringReader(body));
+        Source document = new DOMSource(parse(body).getOwnerDocument());
+
+        for (Source source : List.of(stream, document)) {
+            CxfPayload<SoapHeader> payload = new CxfPayload<>(new ArrayList<>(headers), new ArrayList<>(List.of(source)), null);
+            assertThat(answer.loginIdFrom(payload, KEY)).as(source.getClass().getSimpleName()).isEqualTo(43);
+        }
     }
 
     @Test
