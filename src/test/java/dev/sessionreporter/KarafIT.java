@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.jar.Attributes;
@@ -64,6 +65,8 @@ class KarafIT {
     private static long karafPid;
     /** Where the Karaf log stood before the first feature:install: everything after it is the reporter's doing. */
     private static int logLinesBeforeInstall;
+    /** The first line of a Karaf log event: "2026-11-27T03:14:40,563 | ERROR | ..."; stack trace lines follow it. */
+    private static final Pattern KARAF_LOG_EVENT = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T");
 
     @BeforeAll
     static void installTheFeatureInKaraf() throws Exception {
@@ -228,7 +231,7 @@ class KarafIT {
         awaitNoReporterThread();
         assertThat(karaf.shell("bundle:list -s")).doesNotContain("dev.sessionreporter");
 
-        List<String> log = karaf.logText().lines().skip(logLinesBeforeInstall).toList();
+        List<String> log = withoutKarafBootRace(karaf.logText().lines().skip(logLinesBeforeInstall).toList());
         assertThat(log).as("the reporter ran in Karaf").anyMatch(line -> line.contains("Session reporter started in Karaf"));
         assertThat(log).as("no ERROR in Karaf's log").noneMatch(line -> line.contains("| ERROR |"));
         assertThat(log).as("no exception in Karaf's log").noneMatch(line -> line.contains("Exception") || line.contains("Error:"));
@@ -238,6 +241,30 @@ class KarafIT {
         for (String key : List.of(TIMER_KEY, QUEUE_KEY, CHANGED_KEY, ROUTE_FILE_KEY, UNKNOWN_KEY)) {
             assertThat(text).as("no full session key in Karaf's log").doesNotContain(key);
         }
+    }
+
+    /**
+     * Karaf 4.4.10 itself sometimes logs, while it is still booting (after the shell is up, so after the baseline), an
+     * ERROR with a stack trace from Aries JMX: its whiteboard and Karaf's management activator both register the
+     * features MBean ("InstanceAlreadyExistsException: org.apache.karaf:type=feature"). Seen once in 4 runs, with no
+     * reporter bundle involved; that one log event (the line and its stack trace) is left out, nothing else.
+     */
+    private static List<String> withoutKarafBootRace(List<String> lines) {
+        List<String> kept = new ArrayList<>();
+        boolean skipping = false;
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            boolean eventStart = KARAF_LOG_EVENT.matcher(line).lookingAt();
+            if (eventStart) {
+                String next = i + 1 < lines.size() ? lines.get(i + 1) : "";
+                skipping = line.contains("| ERROR |") && line.contains("org.apache.aries.jmx.whiteboard")
+                        && next.startsWith("javax.management.InstanceAlreadyExistsException: org.apache.karaf:type=");
+            }
+            if (!skipping) {
+                kept.add(line);
+            }
+        }
+        return kept;
     }
 
     @Test
