@@ -64,6 +64,11 @@ class EndToEndBenchmark {
     private final int timerRounds = Integer.getInteger("bench.timer.rounds", 3);
     /** Ticks before the measured rounds: the split and its threads are compiled only by ticks (~3 to settle here). */
     private final int timerWarmupTicks = Integer.getInteger("bench.timer.warmup-ticks", 3);
+    /**
+     * Pause before each measured phase of a timer round: the phase before leaves JIT compilations and GC work behind
+     * that would otherwise be billed to whichever phase comes next (the tick came 1 s later under master: anyway).
+     */
+    private final long settleMillis = Long.getLong("bench.settle-millis", 1_000);
     private final int pacedMessages = Integer.getInteger("bench.paced.messages", 3_000);
     /** 0: a third of the measured queue-path throughput, so that the paced phase sees no backlog. */
     private final int pacedRateSetting = Integer.getInteger("bench.paced.rate", 0);
@@ -193,9 +198,12 @@ class EndToEndBenchmark {
                 List<Row> cxfRounds = new ArrayList<>();
                 List<Row> tickRounds = new ArrayList<>();
                 for (int round = 0; round < timerRounds; round++) {
+                    Thread.sleep(settleMillis);
                     rawRounds.add(run(stub, "(a) raw java.net.http" + suffix, timerConcurrency, timerKeys, raw, null));
+                    Thread.sleep(settleMillis);
                     cxfRounds.add(run(stub, "(b) bare CXF Dispatch" + suffix, timerConcurrency, timerKeys, cxf,
                             "(a) raw java.net.http" + suffix + "@" + timerConcurrency));
+                    Thread.sleep(settleMillis);
                     tickRounds.add(tick(context, stub, keysFile, "KLMNOXYZ".charAt(round % 8)));
                 }
                 rows.add(median(rawRounds));
