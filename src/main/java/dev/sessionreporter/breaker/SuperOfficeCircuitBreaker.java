@@ -7,7 +7,7 @@ import java.time.Duration;
 
 /**
  * The one resilience4j circuit breaker around the SOAP call (routes/report-session.camel.yaml, circuitBreaker EIP).
- * Only transient failures — SuperOffice unreachable, timing out or answering 502/503/504 — count against it: an
+ * Only transient failures — SuperOffice unreachable, timing out or answering 429/502/503/504 — count against it: an
  * answer such as "session not found" or a SOAP fault shows the server is up.
  */
 public final class SuperOfficeCircuitBreaker {

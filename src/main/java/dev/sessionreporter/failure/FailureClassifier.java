@@ -13,7 +13,8 @@ import org.apache.cxf.transport.http.HTTPException;
 
 /**
  * Maps whatever a report failed with to a {@link FailureReason} and decides whether it is worth retrying: connection
- * failures, timeouts and HTTP 429 (throttled), 502/503/504 are transient; everything else is permanent and is dead-lettered at once.
+ * failures, timeouts and HTTP 429 (throttled), 502/503/504 are transient; everything else is permanent and is
+ * dead-lettered at once.
  */
 public class FailureClassifier {
     private static final Set<Integer> TRANSIENT_HTTP_STATUSES = Set.of(429, 502, 503, 504);

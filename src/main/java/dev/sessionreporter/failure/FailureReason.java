@@ -13,7 +13,7 @@ public enum FailureReason {
     SERVER_REJECTED,
     /** A SOAP fault, or an answer that is not a well-formed ReportSessionActive reply. */
     SOAP_FAULT,
-    /** An HTTP status other than 200 (502/503/504 are retried first). */
+    /** An HTTP status other than 200 (429/502/503/504 are retried first). */
     HTTP_ERROR,
     /** Connection refused, reset or not possible (retried first). */
     UNREACHABLE,
