@@ -61,19 +61,34 @@ class EndToEndBenchmark {
     private final int timerKeys = Integer.getInteger("bench.timer.keys", 10_000);
     private final int baselineRequests = Integer.getInteger("bench.baseline.requests", 30_000);
     private final int warmup = Integer.getInteger("bench.warmup", 20_000);
+    /**
+     * A warm-up is repeated (bench.warmup calls, messages or one tick each time) until the JIT compilers take less than
+     * this share of the JVM's CPU in one round: while they still compile, the code measured is not the code that runs
+     * for days, and on two cores the compilers take CPU from it. At most {@code bench.warmup.max-rounds} rounds.
+     */
+    private final double warmupJitPercent = Double.parseDouble(System.getProperty("bench.warmup.jit-percent", "3"));
+    private final int warmupMaxRounds = Integer.getInteger("bench.warmup.max-rounds", 8);
     private final int timerRounds = Integer.getInteger("bench.timer.rounds", 3);
     /** Ticks before the measured rounds: the split and its threads are compiled only by ticks (~3 to settle here). */
     private final int timerWarmupTicks = Integer.getInteger("bench.timer.warmup-ticks", 3);
     /**
-     * Pause before each measured phase of a timer round: the phase before leaves JIT compilations and GC work behind
-     * that would otherwise be billed to whichever phase comes next (the tick came 1 s later under master: anyway).
+     * Pause before each measured phase and after each warm-up round, at least this long and until the JIT compilers
+     * have been idle for it (at most bench.settle.max-seconds). On two cores under load the one C2 compiler thread gets
+     * a small share of the CPU among ~40 busy threads: hundreds of hot methods then wait minutes in its queue and run
+     * as C1 code meanwhile (seen with jcmd Compiler.queue). The phase before also leaves GC work behind that would be
+     * billed to whichever phase comes next.
      */
     private final long settleMillis = Long.getLong("bench.settle-millis", 1_000);
+    private final long settleMaxSeconds = Long.getLong("bench.settle.max-seconds", 120);
     private final int pacedMessages = Integer.getInteger("bench.paced.messages", 3_000);
     /** 0: a third of the measured queue-path throughput, so that the paced phase sees no backlog. */
     private final int pacedRateSetting = Integer.getInteger("bench.paced.rate", 0);
 
+    /** Key phases of the queue's warm-up rounds (bench keys are bench<phase><index>). */
+    private static final String WARMUP_PHASES = "WABDEFGHIJ";
+
     private final List<Row> rows = new ArrayList<>();
+    private final List<Long> settledMillis = new ArrayList<>();
     private final Map<String, Object> facts = new LinkedHashMap<>();
 
     record Row(String name, int concurrency, int reports, Meter meter, long[] latencies, String baselineKey) {
@@ -137,10 +152,12 @@ class EndToEndBenchmark {
                 int[] concurrencies = consumers == timerConcurrency ? new int[] {consumers}
                         : new int[] {consumers, timerConcurrency};
                 for (int c : concurrencies) {
-                    run(stub, "warm-up raw", c, warmup, raw, null);
-                    run(stub, "warm-up cxf", c, warmup, cxf, null);
+                    warmUp("raw@" + c, round -> run(stub, "warm-up raw", c, warmup, raw, null).meter);
+                    warmUp("cxf@" + c, round -> run(stub, "warm-up cxf", c, warmup, cxf, null).meter);
                 }
+                settle();
                 rows.add(run(stub, "(a) raw java.net.http", consumers, baselineRequests, raw, null));
+                settle();
                 rows.add(run(stub, "(b) bare CXF Dispatch", consumers, baselineRequests, cxf,
                         "(a) raw java.net.http@" + consumers));
 
@@ -150,15 +167,22 @@ class EndToEndBenchmark {
                 try (Connection connection = factory.createConnection()) {
                     connection.start();
                     // warm-up through the whole path
-                    stub.track('W', warmup);
-                    preload(connection, 'W', warmup, new long[warmup]);
-                    awaitTracked(stub, warmup, 600);
+                    warmUp("queue", round -> {
+                        // new keys each round: the same key again within reporter.duplicates.window is suppressed
+                        char phase = WARMUP_PHASES.charAt(round % WARMUP_PHASES.length());
+                        stub.track(phase, warmup);
+                        preload(connection, phase, warmup, new long[warmup]);
+                        Meter meter = new Meter(stub).start();
+                        awaitTracked(stub, warmup, 600);
+                        return meter.stop();
+                    });
 
                     // preload N with the consumers suspended, then measure until the stub has seen all N
                     context.getRouteController().suspendRoute("queue-trigger");
                     long[] enqueued = new long[queueMessages];
                     stub.track('Q', queueMessages);
                     preload(connection, 'Q', queueMessages, enqueued);
+                    settle();
                     Meter meter = new Meter(stub).start();
                     context.getRouteController().resumeRoute("queue-trigger");
                     awaitTracked(stub, queueMessages, 600 + queueMessages / 100);
@@ -175,6 +199,7 @@ class EndToEndBenchmark {
                     int pacedRate = pacedRateSetting > 0 ? pacedRateSetting : Math.max(10, (int) (measured / 3));
                     long[] sent = new long[pacedMessages];
                     stub.track('P', pacedMessages);
+                    settle();
                     Meter paced = new Meter(stub).start();
                     pace(connection, pacedMessages, pacedRate, sent);
                     awaitTracked(stub, pacedMessages, 120);
@@ -190,20 +215,21 @@ class EndToEndBenchmark {
 
                 // ---- timer path: warm-up ticks, then rounds of (a), (b) and one tick of K keys each, side by side so
                 // that the ratios compare neighbours (the machine is shared); the median round of each is reported.
-                for (int warmupTick = 0; warmupTick < timerWarmupTicks; warmupTick++) {
+                for (int warmupTick = 1; warmupTick < timerWarmupTicks; warmupTick++) {
                     tick(context, stub, keysFile, 'V');
                 }
+                warmUp("timer", round -> tick(context, stub, keysFile, 'V').meter);
                 String suffix = ", " + timerRounds + " rounds next to the ticks, median";
                 List<Row> rawRounds = new ArrayList<>();
                 List<Row> cxfRounds = new ArrayList<>();
                 List<Row> tickRounds = new ArrayList<>();
                 for (int round = 0; round < timerRounds; round++) {
-                    Thread.sleep(settleMillis);
+                    settle();
                     rawRounds.add(run(stub, "(a) raw java.net.http" + suffix, timerConcurrency, timerKeys, raw, null));
-                    Thread.sleep(settleMillis);
+                    settle();
                     cxfRounds.add(run(stub, "(b) bare CXF Dispatch" + suffix, timerConcurrency, timerKeys, cxf,
                             "(a) raw java.net.http" + suffix + "@" + timerConcurrency));
-                    Thread.sleep(settleMillis);
+                    settle();
                     tickRounds.add(tick(context, stub, keysFile, "KLMNOXYZ".charAt(round % 8)));
                 }
                 rows.add(median(rawRounds));
@@ -257,6 +283,44 @@ class EndToEndBenchmark {
         }
         gaps[0] = arrivals[0] - tickStarted;
         return new Row("tick " + phase, 0, timerKeys, meter, gaps, null);
+    }
+
+    @FunctionalInterface
+    interface WarmupRound {
+        Meter run(int round) throws Exception;
+    }
+
+    /** Repeats a warm-up round until the JIT's share of the CPU falls below bench.warmup.jit-percent (see there). */
+    private void warmUp(String name, WarmupRound round) throws Exception {
+        StringBuilder shares = new StringBuilder("[");
+        for (int i = 1; ; i++) {
+            double jit = round.run(i).jitPercent();
+            settle();
+            shares.append(i > 1 ? ", " : "").append(String.format(Locale.ROOT, "%.1f", jit));
+            if (jit < warmupJitPercent || i >= warmupMaxRounds) {
+                break;
+            }
+        }
+        String result = shares.append(']').toString();
+        System.out.println("warm-up " + name + ": JIT % of CPU per round " + result);
+        facts.put("warmupJitPercent_" + name.replace('@', '_'), result);
+    }
+
+    /** Waits at least bench.settle-millis and until the JIT compiler threads have been idle that long (see there). */
+    private void settle() throws InterruptedException {
+        long start = System.nanoTime();
+        long deadline = start + settleMaxSeconds * 1_000_000_000L;
+        long idleSince = start;
+        long jit = Meter.jitCpuNanos();
+        while (System.nanoTime() - idleSince < settleMillis * 1_000_000L && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            long now = Meter.jitCpuNanos();
+            if (now - jit > 10_000_000L) { // more than one 10 ms tick: still compiling
+                idleSince = System.nanoTime();
+            }
+            jit = now;
+        }
+        settledMillis.add((System.nanoTime() - start) / 1_000_000);
     }
 
     private static Row median(List<Row> rounds) {
@@ -448,13 +512,14 @@ class EndToEndBenchmark {
 
     private void print() throws Exception {
         facts.put("rawPostsSentAgain", RAW_RETRIES.get());
+        facts.put("settleMillis", settledMillis);
         Runtime rt = Runtime.getRuntime();
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "%nSession reporter end-to-end benchmark: %d cores, max heap %d MiB, Java %s%n",
                 rt.availableProcessors(), rt.maxMemory() >> 20, System.getProperty("java.version")));
-        out.append(String.format(Locale.ROOT, "%-72s %3s %7s %8s %6s %6s %8s %8s %8s %9s %6s %6s %6s %5s%n", "path", "c",
+        out.append(String.format(Locale.ROOT, "%-72s %3s %7s %8s %6s %6s %8s %8s %8s %9s %6s %6s %6s %5s %5s%n", "path", "c",
                 "reports", "rep/s", "x(a)", "x(b)", "p50 ms", "p95 ms", "p99 ms", "cpu s/1k", "stub%", "heapMB", "rssMB",
-                "gc%"));
+                "gc%", "jit%"));
         StringBuilder json = new StringBuilder("{\n  \"cores\": ").append(rt.availableProcessors())
                 .append(",\n  \"maxHeapMiB\": ").append(rt.maxMemory() >> 20)
                 .append(",\n  \"javaVersion\": \"").append(System.getProperty("java.version")).append('"');
@@ -476,17 +541,18 @@ class EndToEndBenchmark {
             double cpuPer1000 = row.meter.cpuNanos / 1e9 / row.reports * 1000;
             double stubShare = 100.0 * row.meter.stubCpuNanos / (row.meter.cpuNanos + row.meter.stubCpuNanos);
             double gcPercent = 100.0 * row.meter.gcMillis / (row.meter.wallNanos / 1e6);
-            out.append(String.format(Locale.ROOT, "%-72s %3d %7d %8.0f %6.2f %6.2f %8.2f %8.2f %8.2f %9.3f %6.1f %6d %6d %5.1f%n",
+            out.append(String.format(Locale.ROOT, "%-72s %3d %7d %8.0f %6.2f %6.2f %8.2f %8.2f %8.2f %9.3f %6.1f %6d %6d %5.1f %5.1f%n",
                     row.name, row.concurrency, row.reports, row.rate(), ratio, ratioB, p50, p95, p99, cpuPer1000, stubShare,
-                    row.meter.peakHeapBytes >> 20, row.meter.peakRssBytes >> 20, gcPercent));
+                    row.meter.peakHeapBytes >> 20, row.meter.peakRssBytes >> 20, gcPercent, row.meter.jitPercent()));
             json.append(first ? "\n" : ",\n").append(String.format(Locale.ROOT,
                     "    {\"path\": \"%s\", \"concurrency\": %d, \"reports\": %d, \"seconds\": %.3f, \"reportsPerSecond\": %.1f,"
                             + " \"ratioToRaw\": %s, \"ratioToBareCxf\": %s, \"p50Millis\": %.3f, \"p95Millis\": %.3f, \"p99Millis\": %.3f,"
-                            + " \"cpuSecondsPer1000\": %.4f, \"stubCpuPercent\": %.1f, \"peakHeapMiB\": %d, \"peakRssMiB\": %d, \"gcPercent\": %.2f}",
+                            + " \"cpuSecondsPer1000\": %.4f, \"stubCpuPercent\": %.1f, \"peakHeapMiB\": %d, \"peakRssMiB\": %d, \"gcPercent\": %.2f, \"jitPercent\": %.2f}",
                     row.name.replace("\"", "'"), row.concurrency, row.reports, row.seconds(), row.rate(),
                     Double.isNaN(ratio) ? "null" : String.format(Locale.ROOT, "%.3f", ratio),
                     Double.isNaN(ratioB) ? "null" : String.format(Locale.ROOT, "%.3f", ratioB), p50, p95, p99,
-                    cpuPer1000, stubShare, row.meter.peakHeapBytes >> 20, row.meter.peakRssBytes >> 20, gcPercent));
+                    cpuPer1000, stubShare, row.meter.peakHeapBytes >> 20, row.meter.peakRssBytes >> 20, gcPercent,
+                    row.meter.jitPercent()));
             first = false;
         }
         json.append("\n  ]\n}\n");
@@ -497,7 +563,8 @@ class EndToEndBenchmark {
                 cpu s/1k: CPU seconds of the whole JVM less the stub's threads, per 1,000 reports (the queue path \
                 includes the embedded broker); stub%: the stub's share of the JVM's CPU in that phase; heapMB: peak heap \
                 (sum of pool peaks); rssMB: the JVM process's peak resident set size in the phase (Linux VmHWM, reset \
-                at its start; -1 without /proc); gc%: GC time / wall time. x(a), x(b): throughput ratio to baseline (a) raw java.net.http and \
+                at its start; -1 without /proc); gc%: GC time / wall time; jit%: the JIT compiler threads' share of the JVM's \
+                CPU (stub included) in the phase. x(a), x(b): throughput ratio to baseline (a) raw java.net.http and \
                 (b) bare CXF at the same concurrency. Baseline p50..p99: per-call latency; timer p50..p99: gaps between \
                 consecutive arrivals at the stub.
                 """);

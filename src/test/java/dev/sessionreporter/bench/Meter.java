@@ -9,18 +9,24 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 
-/** Wall time, process CPU (less the stub's), GC time, peak heap and peak resident set size of one measured phase. */
+/**
+ * Wall time, process CPU (less the stub's), JIT compiler CPU, GC time, peak heap and peak resident set size of one
+ * measured phase.
+ */
 final class Meter {
     private final SoapStub stub;
     private long startNanos;
     private long startCpu;
     private long startStubCpu;
     private long startGc;
+    private long startJitCpu;
 
     long wallNanos;
     long cpuNanos;
     long stubCpuNanos;
     long gcMillis;
+    /** CPU of the JIT compiler threads in the phase: code still being compiled means the warm-up was too short. */
+    long jitCpuNanos;
     long peakHeapBytes;
     /** The JVM process's peak RSS in the phase (Linux VmHWM, reset at the start); -1 where /proc is not available. */
     long peakRssBytes = -1;
@@ -49,6 +55,7 @@ final class Meter {
         }
         resetPeakRss();
         startGc = gcMillis();
+        startJitCpu = jitCpuNanos();
         startStubCpu = stub.cpuNanos();
         startCpu = processCpuNanos();
         startNanos = System.nanoTime();
@@ -61,6 +68,7 @@ final class Meter {
         cpuNanos = processCpuNanos() - startCpu - stubCpu;
         stubCpuNanos = stubCpu;
         gcMillis = gcMillis() - startGc;
+        jitCpuNanos = jitCpuNanos() - startJitCpu;
         long peak = 0;
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             if (pool.getType() == MemoryType.HEAP) {
@@ -70,6 +78,37 @@ final class Meter {
         peakHeapBytes = peak;
         peakRssBytes = peakRssBytes();
         return this;
+    }
+
+    /** JIT compiler threads' CPU so far (Linux: /proc/self/task/<tid>/stat, 10 ms ticks); 0 where /proc is not available. */
+    static long jitCpuNanos() {
+        long ticks = 0;
+        try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                String stat;
+                try {
+                    stat = Files.readString(task.resolve("stat"));
+                } catch (IOException gone) {
+                    continue; // the thread ended meanwhile
+                }
+                int open = stat.indexOf('(');
+                int close = stat.lastIndexOf(')');
+                String name = stat.substring(open + 1, close);
+                if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+                    String[] fields = stat.substring(close + 2).split(" ");
+                    ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+        return ticks * 10_000_000L;
+    }
+
+    /** The JIT's share of the JVM's CPU (stub included) in the phase, in percent. */
+    double jitPercent() {
+        long all = cpuNanos + stubCpuNanos;
+        return all <= 0 ? 0 : 100.0 * jitCpuNanos / all;
     }
 
     /** Linux: writing 5 to clear_refs resets the process's peak RSS (VmHWM) to its current RSS. */
