@@ -68,7 +68,8 @@ final class Meter {
         cpuNanos = processCpuNanos() - startCpu - stubCpu;
         stubCpuNanos = stubCpu;
         gcMillis = gcMillis() - startGc;
-        jitCpuNanos = jitCpuNanos() - startJitCpu;
+        // a compiler thread that ended in the phase takes its CPU out of the sum (dynamic compiler threads)
+        jitCpuNanos = Math.max(0, jitCpuNanos() - startJitCpu);
         long peak = 0;
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             if (pool.getType() == MemoryType.HEAP) {
