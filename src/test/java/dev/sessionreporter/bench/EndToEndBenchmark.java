@@ -69,7 +69,10 @@ class EndToEndBenchmark {
     private final double warmupJitPercent = Double.parseDouble(System.getProperty("bench.warmup.jit-percent", "3"));
     private final int warmupMaxRounds = Integer.getInteger("bench.warmup.max-rounds", 8);
     private final int timerRounds = Integer.getInteger("bench.timer.rounds", 3);
-    /** Ticks before the measured rounds: the split and its threads are compiled only by ticks (~3 to settle here). */
+    /**
+     * Ticks before the measured rounds, at least (more while the JIT still compiles, see bench.warmup.jit-percent): the
+     * split and its threads are compiled only by ticks.
+     */
     private final int timerWarmupTicks = Integer.getInteger("bench.timer.warmup-ticks", 3);
     /**
      * Pause before each measured phase and after each warm-up round, at least this long and until the JIT compilers
