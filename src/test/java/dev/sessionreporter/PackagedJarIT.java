@@ -163,6 +163,38 @@ class PackagedJarIT {
     }
 
     @Test
+    void refusesToStartOnABrokerDataDirectoryAnotherReporterUses() throws Exception {
+        Map<String, String> firstEnvironment = devEnvironment();
+        JarProcess first = jars.start("dev-first", firstEnvironment);
+        awaitLine(first, "Session \\S+ reported active: .*route=timer-trigger");
+
+        // Same BROKER_EMBEDDED_DATA_DIR, ports of its own: before, its broker waited for the journal's lock for ever,
+        // without a word, and so did the start.
+        JarProcess second = jars.start("dev-second-same-data-dir", devEnvironment());
+
+        assertExitsByItselfWithFailure(second);
+        assertThat(second.output())
+                .as("a start-up error that names the directory and the property")
+                .contains("is in use by another broker")
+                .contains(brokerDataDir.toString())
+                .contains("broker.embedded.data-dir");
+        assertThat(first.isAlive()).as("the first reporter keeps running").isTrue();
+        String queuedKey = dev.sessionKeyOf(1002);
+        sendOverTcp(Integer.parseInt(firstEnvironment.get("BROKER_EMBEDDED_PORT")), queuedKey);
+        awaitLine(first, "Session \\S+ reported active: loginId=1002, .*route=queue-trigger");
+    }
+
+    /** dev profile with free ports of its own and the test's broker data directory. */
+    private Map<String, String> devEnvironment() {
+        int simulatorPort = FreePort.find();
+        return Map.of(
+                "SIMULATOR_PORT", Integer.toString(simulatorPort),
+                "BROKER_EMBEDDED_PORT", Integer.toString(freePortOtherThan(simulatorPort)),
+                "BROKER_EMBEDDED_DATA_DIR", brokerDataDir.toString(),
+                "REPORTER_MANAGEMENT_PORT", Integer.toString(FreePort.find()));
+    }
+
+    @Test
     void refusesToStartInProdWithoutTheServerUrl() throws Exception {
         JarProcess reporter = jars.start("prod-without-url", prodEnvironment(Map.of()));
 

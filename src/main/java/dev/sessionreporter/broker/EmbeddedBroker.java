@@ -23,6 +23,12 @@ import org.slf4j.LoggerFactory;
 public class EmbeddedBroker extends ServiceSupport {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
     private static final AtomicInteger IN_VM_IDS = new AtomicInteger();
+    /**
+     * How long a starting broker waits for its journal's lock: another live broker holding it (a second reporter started
+     * with the same data directory) made the start wait for ever, silently; one that is just stopping releases it
+     * within this time.
+     */
+    static final long JOURNAL_LOCK_TIMEOUT_MILLIS = 10_000;
 
     private final String host;
     private final int port;
@@ -112,6 +118,7 @@ public class EmbeddedBroker extends ServiceSupport {
                 .setLargeMessagesDirectory(dataDir.resolve("large-messages").toString())
                 .setPagingDirectory(dataDir.resolve("paging").toString())
                 .setNodeManagerLockDirectory(dataDir.toString())
+                .setJournalLockAcquisitionTimeout(JOURNAL_LOCK_TIMEOUT_MILLIS)
                 // Only loopback by default; anyone who can reach the acceptor can send keys, as with any broker.
                 .setSecurityEnabled(false)
                 .setJMXManagementEnabled(false)
@@ -129,7 +136,22 @@ public class EmbeddedBroker extends ServiceSupport {
                 .setMaxDeliveryAttempts(maxDeliveryAttempts));
         EmbeddedActiveMQ started = new EmbeddedActiveMQ().setConfiguration(configuration);
         started.start();
+        if (!started.getActiveMQServer().isActive()) {
+            // Artemis logs the lock timeout and leaves the server stopped instead of failing the start
+            stopQuietly(started);
+            throw new IllegalStateException("The embedded broker's data directory " + dataDir.toAbsolutePath()
+                    + " is in use by another broker (is another session reporter running with the same"
+                    + " broker.embedded.data-dir?). Give each instance its own data directory, or stop the other one.");
+        }
         return started;
+    }
+
+    private static void stopQuietly(EmbeddedActiveMQ broker) {
+        try {
+            broker.stop();
+        } catch (Exception e) {
+            LOG.debug("Stopping the broker that could not start failed too", e);
+        }
     }
 
     @Override
