@@ -163,7 +163,7 @@ class PackagedJarIT {
     }
 
     @Test
-    void refusesToStartOnABrokerDataDirectoryAnotherReporterUses() throws Exception {
+    void refusesToStartOnABrokerDataDirectoryOrPortAnotherReporterUses(@TempDir Path otherDataDir) throws Exception {
         Map<String, String> firstEnvironment = devEnvironment();
         JarProcess first = jars.start("dev-first", firstEnvironment);
         awaitLine(first, "Session \\S+ reported active: .*route=timer-trigger");
@@ -178,6 +178,19 @@ class PackagedJarIT {
                 .contains("is in use by another broker")
                 .contains(brokerDataDir.toString())
                 .contains("broker.embedded.data-dir");
+
+        // Its own data directory but the first one's broker port: a failure of its own, not the directory's.
+        Map<String, String> samePort = new HashMap<>(devEnvironment());
+        samePort.put("BROKER_EMBEDDED_PORT", firstEnvironment.get("BROKER_EMBEDDED_PORT"));
+        samePort.put("BROKER_EMBEDDED_DATA_DIR", otherDataDir.toString());
+        JarProcess third = jars.start("dev-third-same-broker-port", samePort);
+
+        assertExitsByItselfWithFailure(third);
+        assertThat(third.output())
+                .as("a start-up error that points at the port, not at the data directory")
+                .contains("The embedded broker did not start")
+                .contains("broker.embedded.port")
+                .doesNotContain("is in use by another broker");
         assertThat(first.isAlive()).as("the first reporter keeps running").isTrue();
         String queuedKey = dev.sessionKeyOf(1002);
         sendOverTcp(Integer.parseInt(firstEnvironment.get("BROKER_EMBEDDED_PORT")), queuedKey);

@@ -1,6 +1,12 @@
 package dev.sessionreporter.broker;
 
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,6 +35,8 @@ public class EmbeddedBroker extends ServiceSupport {
      * within this time.
      */
     static final long JOURNAL_LOCK_TIMEOUT_MILLIS = 10_000;
+    /** The files Artemis's file-lock node manager locks in the node-manager lock directory (the data directory). */
+    private static final String[] SERVER_LOCK_FILES = {"server.lock", "serverlock.1", "serverlock.2"};
 
     private final String host;
     private final int port;
@@ -137,13 +145,39 @@ public class EmbeddedBroker extends ServiceSupport {
         EmbeddedActiveMQ started = new EmbeddedActiveMQ().setConfiguration(configuration);
         started.start();
         if (!started.getActiveMQServer().isActive()) {
-            // Artemis logs the lock timeout and leaves the server stopped instead of failing the start
+            // Artemis logs what went wrong (lock timeout, acceptor) and leaves the server stopped instead of failing
             stopQuietly(started);
-            throw new IllegalStateException("The embedded broker's data directory " + dataDir.toAbsolutePath()
-                    + " is in use by another broker (is another session reporter running with the same"
-                    + " broker.embedded.data-dir?). Give each instance its own data directory, or stop the other one.");
+            if (lockedByAnotherProcess(dataDir)) {
+                throw new IllegalStateException("The embedded broker's data directory " + dataDir.toAbsolutePath()
+                        + " is in use by another broker (is another session reporter running with the same"
+                        + " broker.embedded.data-dir?). Give each instance its own data directory, or stop the other one.");
+            }
+            throw new IllegalStateException("The embedded broker did not start (Artemis's error above; e.g. "
+                    + tcpUrl() + " already in use: broker.embedded.port / broker.embedded.host)");
         }
         return started;
+    }
+
+    /** True when another process (or broker) holds one of Artemis's lock files there; ours are released by then. */
+    static boolean lockedByAnotherProcess(Path lockDirectory) {
+        for (String name : SERVER_LOCK_FILES) {
+            Path lockFile = lockDirectory.resolve(name);
+            if (!Files.exists(lockFile)) {
+                continue;
+            }
+            try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                FileLock lock = channel.tryLock();
+                if (lock == null) {
+                    return true;
+                }
+                lock.release();
+            } catch (OverlappingFileLockException inThisJvm) {
+                return true;
+            } catch (IOException e) {
+                // unreadable: not evidence of another broker
+            }
+        }
+        return false;
     }
 
     private static void stopQuietly(EmbeddedActiveMQ broker) {

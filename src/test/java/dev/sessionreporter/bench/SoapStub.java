@@ -33,7 +33,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
@@ -66,7 +65,6 @@ final class SoapStub implements AutoCloseable {
     private final EventLoopGroup workers;
     private final Channel channel;
     private final List<Thread> threads = new CopyOnWriteArrayList<>();
-    private final AtomicLong requests = new AtomicLong();
     private volatile char trackedPhase;
     private volatile AtomicLongArray arrivals = new AtomicLongArray(0);
     private final AtomicInteger trackedCount = new AtomicInteger();
@@ -129,7 +127,6 @@ final class SoapStub implements AutoCloseable {
     }
 
     private void record(ByteBuf body) {
-        requests.incrementAndGet();
         int at = ByteBufUtil.indexOf(MARK, body);
         if (at < 0 || at + MARK.readableBytes() + 10 > body.writerIndex()) {
             return;
@@ -166,10 +163,6 @@ final class SoapStub implements AutoCloseable {
 
     long arrival(int index) {
         return arrivals.get(index);
-    }
-
-    long requests() {
-        return requests.get();
     }
 
     /** CPU nanoseconds used so far by the stub's threads (acceptor and event loops). */
