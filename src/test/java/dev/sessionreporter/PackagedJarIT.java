@@ -68,14 +68,11 @@ class PackagedJarIT {
 
     @Test
     void startsInDevProfileAndReportsThroughTheSimulator() throws Exception {
-        int simulatorPort = FreePort.find();
-        int brokerPort = freePortOtherThan(simulatorPort);
-        int managementPort = FreePort.find();
-        JarProcess reporter = jars.start("dev", Map.of(
-                "SIMULATOR_PORT", Integer.toString(simulatorPort),
-                "BROKER_EMBEDDED_PORT", Integer.toString(brokerPort),
-                "BROKER_EMBEDDED_DATA_DIR", brokerDataDir.toString(),
-                "REPORTER_MANAGEMENT_PORT", Integer.toString(managementPort)));
+        Map<String, String> environment = devEnvironment();
+        int simulatorPort = port(environment, "SIMULATOR_PORT");
+        int brokerPort = port(environment, "BROKER_EMBEDDED_PORT");
+        int managementPort = port(environment, "REPORTER_MANAGEMENT_PORT");
+        JarProcess reporter = jars.start("dev", environment);
 
         // The first timer tick reports the demo keys of application-dev.properties through the simulator.
         awaitLine(reporter, "Session \\S+ reported active: loginId=1001, .*route=timer-trigger");
@@ -134,14 +131,10 @@ class PackagedJarIT {
 
     @Test
     void sendAndRedriveCommandsOfTheJarReachTheRunningReporter() throws Exception {
-        int simulatorPort = FreePort.find();
-        int brokerPort = freePortOtherThan(simulatorPort);
-        String broker = "tcp://127.0.0.1:" + brokerPort;
-        JarProcess reporter = jars.start("dev", Map.of(
-                "SIMULATOR_PORT", Integer.toString(simulatorPort),
-                "BROKER_EMBEDDED_PORT", Integer.toString(brokerPort),
-                "BROKER_EMBEDDED_DATA_DIR", brokerDataDir.toString(),
-                "REPORTER_TIMER_ENABLED", "false"));
+        Map<String, String> environment = new HashMap<>(devEnvironment());
+        environment.put("REPORTER_TIMER_ENABLED", "false");
+        String broker = "tcp://127.0.0.1:" + port(environment, "BROKER_EMBEDDED_PORT");
+        JarProcess reporter = jars.start("dev", environment);
         awaitLine(reporter, "Started queue-trigger");
         String unknownKey = TestSecrets.sessionKey("jar0");
 
@@ -193,8 +186,12 @@ class PackagedJarIT {
                 .doesNotContain("is in use by another broker");
         assertThat(first.isAlive()).as("the first reporter keeps running").isTrue();
         String queuedKey = dev.sessionKeyOf(1002);
-        sendOverTcp(Integer.parseInt(firstEnvironment.get("BROKER_EMBEDDED_PORT")), queuedKey);
+        sendOverTcp(port(firstEnvironment, "BROKER_EMBEDDED_PORT"), queuedKey);
         awaitLine(first, "Session \\S+ reported active: loginId=1002, .*route=queue-trigger");
+    }
+
+    private static int port(Map<String, String> environment, String variable) {
+        return Integer.parseInt(environment.get(variable));
     }
 
     /** dev profile with free ports of its own and the test's broker data directory. */
