@@ -71,6 +71,7 @@ public final class SessionReporterApplication {
         Main main = new Main();
         main.configure().withProfile(profile);
         main.addMainListener(new DevProfileCamelSettings());
+        main.addMainListener(new PlaceholderValuesCheck());
         // Also in application.properties; set here too so the start-up summary never shows a secret.
         main.configure().withAdditionalSensitiveKeywords(SENSITIVE_KEYWORDS);
         main.configure().addConfiguration(SessionReporterConfiguration.class);

@@ -17,6 +17,7 @@ import dev.sessionreporter.broker.EmbeddedBroker;
 import dev.sessionreporter.broker.OpaqueBodyMessageConverter;
 import dev.sessionreporter.duplicate.ExpiringIdempotentRepository;
 import dev.sessionreporter.duplicate.QueueDuplicates;
+import dev.sessionreporter.failure.Causes;
 import dev.sessionreporter.failure.DeadLetterHeaders;
 import dev.sessionreporter.failure.FailureClassifier;
 import dev.sessionreporter.input.SessionKeyInput;
@@ -40,6 +41,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.BindException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -167,9 +169,6 @@ public class SessionReporterConfiguration implements CamelConfiguration {
     @PropertyInject("reporter.dead-letter.uri")
     String deadLetterUri;
 
-    /** Checked here: in the timer route's precondition (a Simple predicate) a typo fails with an obscure syntax error. */
-    @PropertyInject("reporter.timer.enabled")
-    String timerEnabled;
     @PropertyInject("reporter.cluster.namespace")
     String clusterNamespace;
     @PropertyInject("reporter.cluster.file.enabled")
@@ -463,6 +462,7 @@ public class SessionReporterConfiguration implements CamelConfiguration {
     public void configure(CamelContext camelContext) throws Exception {
         String profile = camelContext.getCamelContextExtension().getProfile();
         boolean production = "prod".equals(profile);
+        PlaceholderChecks.checkAll(camelContext);
         if (simulatorEnabled && !production) {
             startSimulator(camelContext);
         }
@@ -473,8 +473,6 @@ public class SessionReporterConfiguration implements CamelConfiguration {
         if (production && !allowInsecureHttp) {
             Settings.requireHttpsUnlessLoopback("superoffice.url", superOfficeUrl);
         }
-        Settings.oneOf("reporter.timer.enabled", timerEnabled.strip(), "true", "false");
-        Settings.oneOf("reporter.timer.target", timerTarget, "report", "queue");
         if ("queue".equals(timerTarget) && !queueEnabled) {
             LOG.warn("reporter.timer.target=queue but reporter.queue.enabled=false: this instance's timer keys are only "
                     + "reported by other instances that consume the queue");
@@ -661,6 +659,10 @@ public class SessionReporterConfiguration implements CamelConfiguration {
                 try {
                     started.get();
                 } catch (ExecutionException e) {
+                    if (Causes.find(e, BindException.class) != null) {
+                        throw new StartupConfigurationException("The SuperOffice simulator cannot listen on 127.0.0.1:"
+                                + simulatorPort + " (in use?): choose a free port with simulator.port (SIMULATOR_PORT)");
+                    }
                     throw e.getCause() instanceof Exception cause ? cause : e;
                 }
                 LOG.warn("""

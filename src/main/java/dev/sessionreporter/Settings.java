@@ -50,42 +50,59 @@ final class Settings {
                 || bare.equals("0:0:0:0:0:0:0:1");
     }
 
+    /**
+     * The one duration syntax of every duration property: plain milliseconds, or Camel's duration text (what
+     * {@link TimeUtils#toMilliSeconds} reads, which Camel's endpoint options of type long and Duration also read) with
+     * the units in this order and no spaces: 500ms, 3s, 5m, 1h30m, 1d. TimeUtils alone takes a typo such as "5 sec" or
+     * "1m30" for 0 or a part of it; checked against this first.
+     */
+    private static final java.util.regex.Pattern DURATION =
+            java.util.regex.Pattern.compile("\\d+|(?=\\d)(\\d+d)?(\\d+h)?(\\d+m(?!s))?(\\d+s)?(\\d+ms)?");
+    static final String DURATION_SYNTAX = "milliseconds or a duration such as 500ms, 3s, 5m or 1h30m";
+
     static long millis(String property, String value) {
-        try {
-            long millis = TimeUtils.toMilliSeconds(value.strip());
-            if (millis > 0) {
-                return millis;
-            }
-        } catch (RuntimeException e) {
-            // reported below
+        long millis = durationMillis(property, value);
+        if (millis > 0) {
+            return millis;
         }
-        throw new StartupConfigurationException("Property " + property + " must be a positive duration such as 500, 3s or 1m");
+        throw new StartupConfigurationException("Property " + property + " must be more than 0: " + DURATION_SYNTAX
+                + " (environment variable " + environmentVariable(property) + "), not '" + value + "'");
     }
 
     /** A duration that may be zero (e.g. to switch something off). */
     static long nonNegativeMillis(String property, String value) {
-        try {
-            long millis = TimeUtils.toMilliSeconds(value.strip());
-            if (millis >= 0) {
-                return millis;
+        return durationMillis(property, value);
+    }
+
+    private static long durationMillis(String property, String value) {
+        String text = value == null ? "" : value.strip();
+        if (DURATION.matcher(text).matches()) {
+            try {
+                return TimeUtils.toMilliSeconds(text);
+            } catch (NumberFormatException e) {
+                // too large: reported below
             }
-        } catch (RuntimeException e) {
-            // reported below
         }
-        throw new StartupConfigurationException("Property " + property + " must be a duration such as 0, 30s or 1m");
+        throw new StartupConfigurationException("Property " + property + " must be " + DURATION_SYNTAX
+                + " (environment variable " + environmentVariable(property) + "), not '" + value + "'");
     }
 
     /** A whole number, 0 or more (e.g. a count of retries). */
     static int nonNegativeInt(String property, String value) {
+        return wholeNumber(property, value, 0, Integer.MAX_VALUE, "a whole number, 0 or more");
+    }
+
+    /** A whole number from {@code min} to {@code max}; {@code expected} says so in the error. */
+    static int wholeNumber(String property, String value, int min, int max, String expected) {
         try {
             int number = Integer.parseInt(value.strip());
-            if (number >= 0) {
+            if (number >= min && number <= max) {
                 return number;
             }
         } catch (RuntimeException e) {
             // reported below
         }
-        throw new StartupConfigurationException("Property " + property + " must be a whole number, 0 or more (environment"
+        throw new StartupConfigurationException("Property " + property + " must be " + expected + " (environment"
                 + " variable " + environmentVariable(property) + "), not '" + value + "'");
     }
 
