@@ -427,6 +427,7 @@ public final class CustomerServiceSimulator implements AutoCloseable {
 
     /** Mutable request facts, turned into a {@link ReceivedRequest} once the answer is known. */
     private static final class Facts {
+        final Instant receivedAt = Instant.now();
         String method;
         String path;
         String httpVersion;
@@ -457,7 +458,7 @@ public final class CustomerServiceSimulator implements AutoCloseable {
         ReceivedRequest toRequest() {
             return new ReceivedRequest(method, path, httpVersion, headers, body, envelopeNamespace, soapAction,
                     applicationToken, ticket, timeZoneId, sessionKey, headersInsideSoapHeader,
-                    answer.drop ? 0 : answer.status, rejectionReason);
+                    answer.drop ? 0 : answer.status, rejectionReason, receivedAt);
         }
     }
 
