@@ -53,11 +53,13 @@ import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
+import org.apache.camel.LoggingLevel;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.component.cxf.jaxws.CxfEndpoint;
 import org.apache.camel.component.file.cluster.FileLockClusterService;
 import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.impl.cluster.ClusteredRoutePolicy;
+import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
 import org.apache.camel.support.service.ServiceSupport;
 import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
 import org.slf4j.Logger;
@@ -182,6 +184,15 @@ public class SessionReporterConfiguration implements CamelConfiguration {
     int clusterFileHeartbeatTimeoutMultiplier;
     @PropertyInject("reporter.log.summary-interval")
     String summaryInterval;
+
+    @PropertyInject("reporter.retry.maximum-redeliveries")
+    String retryMaximumRedeliveries;
+    @PropertyInject("reporter.retry.redelivery-delay")
+    String retryRedeliveryDelay;
+    @PropertyInject("reporter.retry.back-off-multiplier")
+    String retryBackOffMultiplier;
+    @PropertyInject("reporter.retry.maximum-redelivery-delay")
+    String retryMaximumRedeliveryDelay;
 
     @PropertyInject("reporter.circuit-breaker.enabled")
     boolean circuitBreakerEnabled;
@@ -371,6 +382,27 @@ public class SessionReporterConfiguration implements CamelConfiguration {
     @BindToRegistry("deadLetterHeaders")
     public DeadLetterHeaders deadLetterHeaders() {
         return new DeadLetterHeaders(failureClassifier, secretRedactor());
+    }
+
+    /**
+     * The retries of transient failures (routes/error-handling.camel.yaml, redeliveryPolicyRef): built here from the
+     * reporter.retry.* durations, so that a bad value stops the start naming the property. Camel's own
+     * redeliveryPolicy options are read only at the first failure and take plain milliseconds.
+     */
+    @BindToRegistry("transientFailureRedelivery")
+    public RedeliveryPolicy transientFailureRedelivery() {
+        return new RedeliveryPolicy()
+                .maximumRedeliveries(Settings.nonNegativeInt("reporter.retry.maximum-redeliveries", retryMaximumRedeliveries))
+                .redeliveryDelay(Settings.nonNegativeMillis("reporter.retry.redelivery-delay", retryRedeliveryDelay))
+                .useExponentialBackOff()
+                .backOffMultiplier(Settings.atLeastOne("reporter.retry.back-off-multiplier", retryBackOffMultiplier))
+                .maximumRedeliveryDelay(Settings.millis("reporter.retry.maximum-redelivery-delay",
+                        retryMaximumRedeliveryDelay))
+                .retryAttemptedLogLevel(LoggingLevel.WARN)
+                .logRetryAttempted(true)
+                .logStackTrace(false)
+                .logRetryStackTrace(false)
+                .logExhausted(false);
     }
 
     @BindToRegistry("superOfficeCircuitBreaker")

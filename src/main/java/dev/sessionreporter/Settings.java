@@ -75,6 +75,34 @@ final class Settings {
         throw new StartupConfigurationException("Property " + property + " must be a duration such as 0, 30s or 1m");
     }
 
+    /** A whole number, 0 or more (e.g. a count of retries). */
+    static int nonNegativeInt(String property, String value) {
+        try {
+            int number = Integer.parseInt(value.strip());
+            if (number >= 0) {
+                return number;
+            }
+        } catch (RuntimeException e) {
+            // reported below
+        }
+        throw new StartupConfigurationException("Property " + property + " must be a whole number, 0 or more (environment"
+                + " variable " + environmentVariable(property) + "), not '" + value + "'");
+    }
+
+    /** A factor of 1 or more (e.g. 2 or 1.5). */
+    static double atLeastOne(String property, String value) {
+        try {
+            double number = Double.parseDouble(value.strip());
+            if (number >= 1) {
+                return number;
+            }
+        } catch (RuntimeException e) {
+            // reported below
+        }
+        throw new StartupConfigurationException("Property " + property + " must be a number of 1 or more such as 2 or 1.5"
+                + " (environment variable " + environmentVariable(property) + "), not '" + value + "'");
+    }
+
     /** Exactly one of the allowed words. */
     static void oneOf(String property, String value, String... allowed) {
         String given = value == null ? "" : value;

@@ -1,0 +1,53 @@
+package dev.sessionreporter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sessionreporter.failure.ReporterHeaders;
+import dev.sessionreporter.support.CapturedLog;
+import dev.sessionreporter.support.QueueClient;
+import dev.sessionreporter.support.ReporterTestSupport;
+import dev.sessionreporter.support.TestSecrets;
+import jakarta.jms.Message;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A typo in the host of superoffice.url: with the shipped retry settings every call fails, is retried, and the key is
+ * dead-lettered naming the host, so that the operator sees the typo. The name is under {@code .invalid} (RFC 6761), which
+ * never resolves: nothing but the resolver is asked, no connection leaves this machine.
+ */
+class MistypedHostTest extends ReporterTestSupport {
+    private static final String MISTYPED_HOST = "online.superofice.invalid";
+
+    @Override
+    protected Properties useOverridePropertiesWithPropertiesComponent() {
+        Properties properties = super.useOverridePropertiesWithPropertiesComponent();
+        // the retry settings as shipped: their back-off once broke the error handler before anything was logged
+        properties.keySet().removeIf(name -> name.toString().startsWith("reporter.retry."));
+        return properties;
+    }
+
+    @Override
+    protected Properties extraProperties() {
+        Properties properties = new Properties();
+        // the subject: a host name with a typo
+        properties.setProperty("superoffice.url",
+                "http://" + MISTYPED_HOST + "/Cust00000/Remote/Services88/CustomerService.svc");
+        return properties;
+    }
+
+    @Test
+    void deadLetterAndLogNameTheMistypedHost() throws Exception {
+        String key = TestSecrets.sessionKey("typo");
+        try (CapturedLog log = CapturedLog.attach()) {
+            queue().sendText(key);
+
+            Message deadLetter = queue().receive(QueueClient.DEAD_LETTER_QUEUE, 30_000);
+
+            assertThat(deadLetter).isNotNull();
+            assertThat(deadLetter.getStringProperty(ReporterHeaders.FAILURE_REASON)).isEqualTo("UNREACHABLE");
+            assertThat(deadLetter.getStringProperty(ReporterHeaders.FAILURE_DETAIL)).contains(MISTYPED_HOST);
+            assertThat(log.lines()).anyMatch(line -> line.contains("dead-lettered") && line.contains(MISTYPED_HOST));
+        }
+    }
+}
