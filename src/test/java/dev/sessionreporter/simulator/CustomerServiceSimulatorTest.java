@@ -309,7 +309,8 @@ class CustomerServiceSimulatorTest {
 
     @Test
     void unquotedSoapActionIsAccepted() throws Exception {
-        // CoreWCF HttpRequestContext/HttpChannelHelpers: the SOAPAction's quotes are stripped only when present
+        // WCF HttpInput.ProcessHttpAddressing (System.ServiceModel, HttpChannelHelpers.cs): the SOAPAction's quotes
+        // are stripped only when present
         assertSoapAnswer(post(validEnvelope(KEY), TEXT_XML, ACTION.replace("\"", "")), true, LOGIN_ID);
         assertThat(simulator.lastRequest()).get().satisfies(r -> assertThat(r.accepted()).isTrue());
     }
@@ -444,7 +445,8 @@ class CustomerServiceSimulatorTest {
 
     @Test
     void malformedXmlIs400WithoutBody() throws Exception {
-        // CoreWCF: an XmlException while the encoder reads the message -> ProtocolException -> 400, empty body
+        // WCF HttpInput.DecodeBufferedMessage: an XmlException while the encoder reads the message ->
+        // ProtocolException (MessageXmlProtocolError) -> 400, empty body
         for (String body : List.of("<s:Envelope xmlns:s=\"" + SOAP11 + "\"><s:Body>", "not xml at all", "", "<root/>",
                 validEnvelope(KEY).replace("<s:Body>", "<?pi data?><s:Body>"))) {
             HttpResponse<String> response = post(body);
