@@ -26,12 +26,14 @@ class CircuitBreakerTimerTest extends ReporterTestSupport {
         SIMULATOR.addSession(KEY, 9);
         SIMULATOR.failAll(SimulatedFailure.httpStatus(503));
         Properties properties = new Properties();
+        // the timer is the subject: its key every 100 ms, so that ticks fall into the open state
         properties.setProperty("reporter.timer.enabled", "true");
         properties.setProperty("reporter.timer.period", "100");
         properties.setProperty("reporter.timer.initial-delay", "100");
         properties.setProperty("reporter.timer.session-keys", KEY);
+        // timer keys only: the queue's pause is CircuitBreakerTest's subject
         properties.setProperty("reporter.queue.enabled", "false");
-        properties.setProperty("reporter.circuit-breaker.enabled", "true");
+        // opens after 3 failing calls and stays open 2 s, within a few ticks (shipped numbers: ShippedSettingsTest)
         properties.setProperty("reporter.circuit-breaker.minimum-number-of-calls", "3");
         properties.setProperty("reporter.circuit-breaker.sliding-window-size", "3");
         properties.setProperty("reporter.circuit-breaker.wait-in-open-state", "2s");

@@ -52,6 +52,7 @@ class DevProfileCamelSettingsTest {
 
     private static void inStartedMain(String profile, boolean withListener, Consumer<CamelContext> check) throws Exception {
         Properties properties = new Properties();
+        // the subject: Camel settings whose values Camel's own dev profile would override (no application.properties)
         properties.setProperty("camel.main.message-history", "false");
         properties.setProperty("camel.main.load-health-checks", "false");
         properties.setProperty("camel.main.dev-console-enabled", "false");

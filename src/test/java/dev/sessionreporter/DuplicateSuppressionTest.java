@@ -35,8 +35,11 @@ class DuplicateSuppressionTest extends ReporterTestSupport {
     protected Properties extraProperties() {
         SIMULATOR.addSession(TIMER_KEY, 500);
         Properties properties = new Properties();
+        // a window the test can wait out, instead of the shipped 60 s
         properties.setProperty("reporter.duplicates.window", WINDOW.toMillis() + "");
+        // a dead-letter endpoint the test makes fail, to see a failed report forget its key
         properties.setProperty("reporter.dead-letter.uri", "direct:flaky-dead-letter");
+        // timer reports must not make a queued key a duplicate: a tick every 300 ms with its own key
         properties.setProperty("reporter.timer.enabled", "true");
         properties.setProperty("reporter.timer.period", "300");
         properties.setProperty("reporter.timer.initial-delay", "100");

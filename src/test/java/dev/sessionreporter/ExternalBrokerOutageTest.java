@@ -52,14 +52,18 @@ class ExternalBrokerOutageTest extends ReporterTestSupport {
     protected Properties extraProperties() {
         SIMULATOR.addSession(TIMER_KNOWN, 4242);
         Properties properties = new Properties();
+        // address: the external broker the test stops and starts
         properties.setProperty("broker.url", BROKER.url());
+        // reconnects within the test's wait instead of every shipped 5 s
         properties.setProperty("broker.reconnect-interval", "1s");
         // this test proves redelivery of messages in flight: do not suppress the redelivered copies as duplicates
         properties.setProperty("reporter.duplicates.window", "0");
+        // the timer keeps reporting during the broker outage: ticks every 500 ms with its own keys
         properties.setProperty("reporter.timer.enabled", "true");
         properties.setProperty("reporter.timer.period", "500");
         properties.setProperty("reporter.timer.initial-delay", "100");
         properties.setProperty("reporter.timer.session-keys", TIMER_KNOWN + "," + TIMER_UNKNOWN);
+        // readiness during the outage is asserted, on a free port
         properties.setProperty("reporter.management.enabled", "true");
         properties.setProperty("reporter.management.port", Integer.toString(MANAGEMENT_PORT));
         return properties;

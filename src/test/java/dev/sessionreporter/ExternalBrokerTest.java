@@ -45,6 +45,7 @@ class ExternalBrokerTest extends ReporterTestSupport {
     @Override
     protected Properties extraProperties() {
         Properties properties = new Properties();
+        // address: the external broker is the subject
         properties.setProperty("broker.url", "tcp://127.0.0.1:" + EXTERNAL_PORT);
         return properties;
     }

@@ -86,6 +86,7 @@ class GracefulShutdownIT {
         simulator.failAll(SimulatedFailure.delay(answerDelay));
         int brokerPort = FreePort.find();
         Map<String, String> environment = ProdEnvironment.of(simulator.customerServiceUrl(), brokerPort, brokerDataDir);
+        // the subject: a shutdown timeout longer than the in-flight answers take
         environment.put("REPORTER_SHUTDOWN_TIMEOUT", shutdownTimeout.toSeconds() + "s");
         JarProcess reporter = jars.start("graceful", environment);
         awaitStarted(reporter);
@@ -139,6 +140,7 @@ class GracefulShutdownIT {
         simulator.failAll(SimulatedFailure.delay(answerDelay));
         int brokerPort = FreePort.find();
         Map<String, String> environment = ProdEnvironment.of(simulator.customerServiceUrl(), brokerPort, brokerDataDir);
+        // the subject: a shutdown timeout shorter than the in-flight answers take
         environment.put("REPORTER_SHUTDOWN_TIMEOUT", shutdownTimeout.toMillis() + "");
         JarProcess reporter = jars.start("shutdown-timeout", environment);
         awaitStarted(reporter);
@@ -177,6 +179,7 @@ class GracefulShutdownIT {
     private QueueContents queueContentsAfterRestart() throws Exception {
         int brokerPort = FreePort.find();
         Map<String, String> environment = ProdEnvironment.of(simulator.customerServiceUrl(), brokerPort, brokerDataDir);
+        // an inspector: it must not consume what it is to count
         environment.put("REPORTER_QUEUE_ENABLED", "false");
         JarProcess inspector = jars.start("inspect-queues", environment);
         awaitStarted(inspector);

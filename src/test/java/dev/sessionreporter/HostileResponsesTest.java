@@ -29,6 +29,7 @@ class HostileResponsesTest extends ReporterTestSupport {
     @Override
     protected Properties extraProperties() {
         Properties properties = new Properties();
+        // address: a canned server that answers what the simulator never would
         properties.setProperty("superoffice.url", SERVER.url("/Cust00000/Remote/Services88/CustomerService.svc"));
         return properties;
     }

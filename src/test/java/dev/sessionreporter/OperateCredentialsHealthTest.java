@@ -32,12 +32,16 @@ class OperateCredentialsHealthTest extends ReporterTestSupport {
     protected Properties extraProperties() {
         SIMULATOR.addUser(USER, PASSWORD);
         Properties properties = new Properties();
+        // the credentials check reports the login at start-up, the subject here
         properties.setProperty("superoffice.auth.login-at-start", "true");
+        // credentials: password mode with the simulator's user instead of a fixed ticket
         properties.setProperty("superoffice.auth.mode", "password");
         properties.setProperty("superoffice.ticket", "");
         properties.setProperty("superoffice.username", USER);
         properties.setProperty("superoffice.password", PASSWORD);
+        // the next login after a failure within the test's wait, not after the shipped 30 s
         properties.setProperty("superoffice.auth.retry-after", "1s");
+        // the health endpoint is the subject, on a free port
         properties.setProperty("reporter.management.enabled", "true");
         properties.setProperty("reporter.management.port", Integer.toString(MANAGEMENT_PORT));
         return properties;

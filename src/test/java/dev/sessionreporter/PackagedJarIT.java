@@ -132,6 +132,7 @@ class PackagedJarIT {
     @Test
     void sendAndRedriveCommandsOfTheJarReachTheRunningReporter() throws Exception {
         Map<String, String> environment = new HashMap<>(devEnvironment());
+        // queue input only: the demo timer keys would add dead letters of their own
         environment.put("REPORTER_TIMER_ENABLED", "false");
         String broker = "tcp://127.0.0.1:" + port(environment, "BROKER_EMBEDDED_PORT");
         JarProcess reporter = jars.start("dev", environment);
@@ -246,6 +247,7 @@ class PackagedJarIT {
         Map<String, String> environment = new HashMap<>(prodEnvironment(Map.of(
                 "SUPEROFFICE_URL", "http://127.0.0.1:" + FreePort.find() + "/x/Remote/Services88/CustomerService.svc",
                 "SESSION_REPORTER_SECRETS_FILE", secrets.toString())));
+        // nothing to report: only the start with the secrets file is the subject
         environment.put("REPORTER_TIMER_ENABLED", "false");
         JarProcess reporter = jars.start("prod-secrets-file", environment);
 

@@ -34,12 +34,16 @@ class PasswordAuthTest extends ReporterTestSupport {
         SIMULATOR.addUser(USER, PASSWORD);
         loginsBeforeStart = SIMULATOR.loginCount();
         Properties properties = new Properties();
+        // the login at start-up is asserted
         properties.setProperty("superoffice.auth.login-at-start", "true");
+        // credentials: password mode with the simulator's user instead of a fixed ticket
         properties.setProperty("superoffice.auth.mode", "password");
         properties.setProperty("superoffice.ticket", "");
         properties.setProperty("superoffice.username", USER);
         properties.setProperty("superoffice.password", PASSWORD);
+        // the next login after a failure within the test's wait, not after the shipped 30 s
         properties.setProperty("superoffice.auth.retry-after", "1s");
+        // a few parallel consumers: many reports seeing one expired ticket must cause one login
         properties.setProperty("reporter.queue.concurrent-consumers", "4");
         return properties;
     }

@@ -29,9 +29,9 @@ class QueueDepthMetricTest extends ReporterTestSupport {
     @Override
     protected Properties extraProperties() {
         Properties properties = new Properties();
+        // the metrics endpoint is the subject, on a free port
         properties.setProperty("reporter.management.enabled", "true");
         properties.setProperty("reporter.management.port", Integer.toString(MANAGEMENT_PORT));
-        properties.setProperty("reporter.timer.enabled", "false");
         return properties;
     }
 

@@ -23,6 +23,7 @@ class QueueTriggerTest extends ReporterTestSupport {
     @Override
     protected Properties extraProperties() {
         Properties properties = new Properties();
+        // the results are asserted on a mock endpoint instead of the shipped log
         properties.setProperty("reporter.result.uri", "mock:result");
         return properties;
     }

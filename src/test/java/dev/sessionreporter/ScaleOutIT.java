@@ -147,17 +147,24 @@ class ScaleOutIT {
     private Map<String, String> environment(int managementPort) {
         Map<String, String> environment = ProdEnvironment.of(simulator.customerServiceUrl(), FreePort.find(),
                 clusterRoot.resolve("unused-embedded-broker"));
+        // address: the instances share one external broker
         environment.put("BROKER_URL", broker.url());
+        // reconnects within the test's wait instead of every shipped 5 s
         environment.put("BROKER_RECONNECT_INTERVAL", "1s");
+        // port of this instance alone
         environment.put("REPORTER_MANAGEMENT_PORT", Integer.toString(managementPort));
+        // the subject: the timer leader puts its keys on the queue, with periods short enough to count several
         environment.put("REPORTER_TIMER_ENABLED", "true");
         environment.put("REPORTER_TIMER_TARGET", "queue");
         environment.put("REPORTER_TIMER_PERIOD", PERIOD.toSeconds() + "s");
         environment.put("REPORTER_TIMER_INITIAL_DELAY", Long.toString(TIMER_DELAY.toMillis()));
         environment.put("REPORTER_TIMER_SESSION_KEYS", String.join(",", timerKeys));
+        // folder: the shared leader lock of these instances
         environment.put("REPORTER_CLUSTER_FILE_ROOT", clusterRoot.toString());
+        // a dead leader is replaced within the test's wait (shipped: 10 s)
         environment.put("REPORTER_CLUSTER_FILE_ACQUIRE_LOCK_INTERVAL", LOCK_INTERVAL.toSeconds() + "s");
         environment.put("REPORTER_CLUSTER_FILE_HEARTBEAT_TIMEOUT_MULTIPLIER", Integer.toString(HEARTBEAT_MULTIPLIER));
+        // the summary lines the test reads, once per period
         environment.put("REPORTER_LOG_SUMMARY_INTERVAL", PERIOD.toSeconds() + "s");
         return environment;
     }

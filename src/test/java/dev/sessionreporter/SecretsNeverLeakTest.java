@@ -47,9 +47,11 @@ class SecretsNeverLeakTest extends ReporterTestSupport {
     protected Properties extraProperties() {
         SIMULATOR.addSession(TIMER_KEY, 1);
         Properties properties = new Properties();
+        // the timer's log lines must mask the key too: a tick every second with its own key
         properties.setProperty("reporter.timer.enabled", "true");
         properties.setProperty("reporter.timer.period", "1s");
         properties.setProperty("reporter.timer.session-keys", TIMER_KEY);
+        // a timeout (and its log lines) within the test's wait instead of the shipped 10 s
         properties.setProperty("superoffice.receive-timeout", "300");
         // the SOAP wire log is on: it must mask the secrets too
         properties.setProperty("superoffice.wire-logging", "true");

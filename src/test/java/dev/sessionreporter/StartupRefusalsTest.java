@@ -40,9 +40,11 @@ class StartupRefusalsTest {
         main.configure().addConfiguration(SessionReporterConfiguration.class);
         main.setPropertyPlaceholderLocations("classpath:application.properties");
         Properties overrides = new Properties();
+        // address and credentials the shipped file leaves empty (nothing is called: the start is refused first)
         overrides.setProperty("superoffice.url", "http://127.0.0.1:9/Cust1/Remote/Services88/CustomerService.svc");
         overrides.setProperty("superoffice.application-token", TestSecrets.APPLICATION_TOKEN);
         overrides.setProperty("superoffice.ticket", TestSecrets.TICKET);
+        // port: the shipped fixed 9876 may be in use, and the management server is not the subject
         overrides.setProperty("reporter.management.enabled", "false");
         overrides.putAll(settings);
         main.setOverrideProperties(overrides);

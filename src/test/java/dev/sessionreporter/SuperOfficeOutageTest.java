@@ -28,7 +28,9 @@ class SuperOfficeOutageTest extends ReporterTestSupport {
     @Override
     protected Properties extraProperties() {
         Properties properties = new Properties();
+        // TIMEOUT within the test's wait instead of the shipped 10 s per attempt
         properties.setProperty("superoffice.receive-timeout", "500");
+        // a few parallel consumers are enough to show that a slow key does not hold up the others
         properties.setProperty("reporter.queue.concurrent-consumers", "4");
         return properties;
     }

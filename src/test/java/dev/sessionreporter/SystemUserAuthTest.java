@@ -39,6 +39,7 @@ class SystemUserAuthTest extends ReporterTestSupport {
     protected Properties extraProperties() {
         SIMULATOR.addSystemUser(SYSTEM_USER_TOKEN, CONTEXT, PARTNER_KEY.getPublic());
         Properties properties = new Properties();
+        // credentials and addresses: the simulator's Online system user and its login and JWKS endpoints
         properties.setProperty("superoffice.auth.mode", "system-user");
         properties.setProperty("superoffice.ticket", "");
         properties.setProperty("superoffice.auth.system-user-token", SYSTEM_USER_TOKEN);
@@ -46,6 +47,7 @@ class SystemUserAuthTest extends ReporterTestSupport {
         properties.setProperty("superoffice.auth.context-identifier", CONTEXT);
         properties.setProperty("superoffice.auth.system-user-url", SIMULATOR.partnerSystemUserUrl());
         properties.setProperty("superoffice.auth.jwks-url", SIMULATOR.jwksUrl());
+        // the next login after a failure within the test's wait, not after the shipped 30 s
         properties.setProperty("superoffice.auth.retry-after", "1s");
         return properties;
     }

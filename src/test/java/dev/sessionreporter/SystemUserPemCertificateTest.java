@@ -37,6 +37,8 @@ class SystemUserPemCertificateTest extends ReporterTestSupport {
         SIMULATOR.addSystemUser(SYSTEM_USER_TOKEN, CONTEXT, PARTNER_KEY.getPublic());
         SIMULATOR.useJwtSigningKey(signerKeyPair());
         Properties properties = new Properties();
+        // credentials and addresses: the simulator's Online system user, the JWT checked with a PEM certificate
+        // (the JWKS address leads nowhere, so that only the certificate can verify it)
         properties.setProperty("superoffice.auth.mode", "system-user");
         properties.setProperty("superoffice.ticket", "");
         properties.setProperty("superoffice.auth.system-user-token", SYSTEM_USER_TOKEN);

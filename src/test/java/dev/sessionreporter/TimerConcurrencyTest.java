@@ -25,12 +25,13 @@ class TimerConcurrencyTest extends ReporterTestSupport {
             SIMULATOR.addSession(key, 200 + i);
         }
         Properties properties = new Properties();
+        // one tick (2 s after start, when the answers are held back) with one key more than the concurrency
         properties.setProperty("reporter.timer.enabled", "true");
         properties.setProperty("reporter.timer.period", "1h");
         properties.setProperty("reporter.timer.initial-delay", "2s");
         properties.setProperty("reporter.timer.session-keys", String.join(",", KEYS));
         properties.setProperty("reporter.timer.concurrency", Integer.toString(CONCURRENCY));
-        properties.setProperty("superoffice.receive-timeout", "10s");
+        // timer calls only
         properties.setProperty("reporter.queue.enabled", "false");
         return properties;
     }

@@ -34,10 +34,12 @@ class TimerFirstTickTest extends ReporterTestSupport {
     protected Properties extraProperties() {
         SIMULATOR.addSession(KEY, 301);
         Properties properties = new Properties();
+        // the first tick is the subject: one key, and no second tick within the test
         properties.setProperty("reporter.timer.enabled", "true");
         properties.setProperty("reporter.timer.period", "1h");
         properties.setProperty("reporter.timer.initial-delay", "0");
         properties.setProperty("reporter.timer.session-keys", KEY);
+        // timer calls only
         properties.setProperty("reporter.queue.enabled", "false");
         return properties;
     }

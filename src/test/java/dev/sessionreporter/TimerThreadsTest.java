@@ -32,11 +32,14 @@ class TimerThreadsTest extends ReporterTestSupport {
             SIMULATOR.addSession(key, 400 + i);
             keys += (i == 0 ? "" : ",") + key;
         }
+        // the timer's threads are the subject: a tick every 2 s with as many keys as threads
         properties.setProperty("reporter.timer.enabled", "true");
         properties.setProperty("reporter.timer.period", "2s");
         properties.setProperty("reporter.timer.session-keys", keys);
         properties.setProperty("reporter.timer.concurrency", Integer.toString(CONCURRENCY));
+        // a 1 s keep-alive shorter than the period: the threads must stay anyway (allow-core-thread-time-out=false)
         properties.setProperty("camel.threadpool.config[timer-reports].keep-alive-time", "1");
+        // timer calls only, their results on a mock endpoint that records the threads
         properties.setProperty("reporter.queue.enabled", "false");
         properties.setProperty("reporter.result.uri", "mock:result");
         return properties;

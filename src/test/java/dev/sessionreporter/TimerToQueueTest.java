@@ -33,12 +33,12 @@ class TimerToQueueTest extends ReporterTestSupport {
     protected Properties extraProperties() {
         SIMULATOR.addSession(KEY, 4711);
         Properties properties = new Properties();
+        // timer target queue is the subject: short ticks with its own keys
         properties.setProperty("reporter.timer.enabled", "true");
         properties.setProperty("reporter.timer.target", "queue");
         properties.setProperty("reporter.timer.period", Long.toString(PERIOD_MILLIS));
         properties.setProperty("reporter.timer.initial-delay", "100");
         properties.setProperty("reporter.timer.session-keys", KEY + "," + UNKNOWN);
-        properties.setProperty("reporter.duplicates.window", "60s");
         return properties;
     }
 

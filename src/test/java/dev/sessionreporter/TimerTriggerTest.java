@@ -34,12 +34,15 @@ class TimerTriggerTest extends ReporterTestSupport {
         SIMULATOR.addSession(FROM_FILE, 103);
         SIMULATOR.addSession(ADDED_LATER, 104);
         Properties properties = new Properties();
+        // the timer is the subject: ticks every 300 ms with listed keys and a keys file the test changes
         properties.setProperty("reporter.timer.enabled", "true");
         properties.setProperty("reporter.timer.period", "300");
         properties.setProperty("reporter.timer.initial-delay", "100");
         properties.setProperty("reporter.timer.session-keys", LISTED_1 + ", " + LISTED_2 + "," + UNKNOWN);
         properties.setProperty("reporter.timer.session-keys-file", KEYS_FILE.toString());
+        // the optional TimeZone header must be sent when set
         properties.setProperty("superoffice.time-zone-id", "12");
+        // timer calls only
         properties.setProperty("reporter.queue.enabled", "false");
         return properties;
     }

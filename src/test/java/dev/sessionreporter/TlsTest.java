@@ -44,6 +44,7 @@ class TlsTest {
         @Override
         protected Properties extraProperties() {
             Properties properties = new Properties();
+            // address and trust store: an HTTPS simulator whose certificate names another host
             properties.setProperty("superoffice.url", OTHER_HOST_SERVER.customerServiceUrl());
             try {
                 properties.setProperty("superoffice.tls.trust-store",
@@ -84,6 +85,7 @@ class TlsTest {
         @Override
         protected Properties extraProperties() {
             Properties properties = new Properties();
+            // address and trust store: the HTTPS simulator and its certificate
             properties.setProperty("superoffice.url", HTTPS_SERVER.customerServiceUrl());
             properties.setProperty("superoffice.tls.trust-store", trustStore().toString());
             properties.setProperty("superoffice.tls.trust-store-password", "changeit");
@@ -107,6 +109,7 @@ class TlsTest {
         @Override
         protected Properties extraProperties() {
             Properties properties = new Properties();
+            // address: the HTTPS simulator, whose certificate the JVM's default trust store does not hold
             properties.setProperty("superoffice.url", HTTPS_SERVER.customerServiceUrl());
             return properties;
         }

@@ -18,6 +18,7 @@ class UnreachableServerTest extends ReporterTestSupport {
     @Override
     protected Properties extraProperties() {
         Properties properties = new Properties();
+        // address: a free port nobody listens on
         properties.setProperty("superoffice.url",
                 "http://127.0.0.1:" + FreePort.find() + "/Cust00000/Remote/Services88/CustomerService.svc");
         return properties;

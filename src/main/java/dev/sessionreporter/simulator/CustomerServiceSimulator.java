@@ -1,18 +1,10 @@
 package dev.sessionreporter.simulator;
 
-import com.sun.net.httpserver.Headers;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsParameters;
-import com.sun.net.httpserver.HttpsServer;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.PublicKey;
@@ -30,18 +22,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,21 +32,22 @@ import org.slf4j.LoggerFactory;
  * A strict simulator of SuperOffice NetServer {@code Services88/CustomerService.svc}, operation
  * {@code ReportSessionActive}, over real HTTP on loopback (basicHttpBinding, SOAP 1.1), answering like WCF.
  *
- * <p>Checks, in order (the first failing one answers):
+ * <p>Checks, in order (the first failing one answers), as WCF's server code answers them (CoreWCF's
+ * {@code HttpRequestContext}, {@code TextMessageEncoder}, {@code Message}, {@code OperationFormatter}; see
+ * CustomerServiceSimulatorTest for the source of each):
  * <ol>
- *   <li>method POST, else 405; path ending in {@link #CUSTOMER_SERVICE_PATH} (any prefix, case-insensitive, as IIS),
- *       else 404; body at most 1 MiB, else 413;</li>
- *   <li>{@code Content-Type: text/xml} with charset utf-8 (or none), else 415 (SOAP 1.2's
+ *   <li>method POST, else 405; path {@code /<site or tenant>/}{@link #CUSTOMER_SERVICE_PATH} (at most one segment
+ *       before {@code /Remote/}, case-insensitive as IIS), else 404; body at most 1 MiB, else 413;</li>
+ *   <li>{@code Content-Type: text/xml} with charset utf-8, utf-16 or none, else 415 without a body (SOAP 1.2's
  *       {@code application/soap+xml} included);</li>
- *   <li>well-formed XML without DOCTYPE, processing instructions or entity references, root {@code Envelope},
- *       else 400;</li>
- *   <li>envelope namespace SOAP 1.1, else 500 fault {@code s:VersionMismatch};</li>
- *   <li>envelope structure: optional {@code s:Header} then {@code s:Body}, nothing else (header entries directly
- *       under Envelope included), else 500 fault {@code s:Client};</li>
- *   <li>{@code SOAPAction} exactly {@value #SOAP_ACTION} (quoted), else 500 fault {@code a:ActionNotSupported};</li>
- *   <li>headers and body deserialize: body {@code tns:ReportSessionActive} with only {@code tns:SessionKey}, no
- *       duplicate header entries, {@code SoTimeZoneId} an int, else 500 fault {@code a:DeserializationFailed};
- *       unknown header with {@code s:mustUnderstand="1"}, else 500 fault {@code s:MustUnderstand};</li>
+ *   <li>well-formed XML without DOCTYPE, processing instructions or entity references, root {@code Envelope} in the
+ *       SOAP 1.1 namespace, an optional {@code s:Header} then {@code s:Body} (header entries directly under Envelope
+ *       are not), else 400 without a body;</li>
+ *   <li>{@code SOAPAction} {@value #SOAP_ACTION}, quoted or not, else 500 fault {@code a:ActionNotSupported};</li>
+ *   <li>headers and body deserialize: body {@code tns:ReportSessionActive} and nothing after it, no duplicate header
+ *       entries, {@code SoTimeZoneId} an int, else 500 fault {@code a:DeserializationFailed}; unknown or repeated
+ *       elements inside the operation are skipped; an unknown header with {@code s:mustUnderstand="1"} is 500 fault
+ *       {@code s:MustUnderstand};</li>
  *   <li>injected {@link SimulatedFailure} (global wins over per-key);</li>
  *   <li>ApplicationToken (skipped when configured {@code null}, like on-site servers), then Credentials/Ticket:
  *       HTTP 200, {@code Succeeded=false}, {@code ExceptionInfo} filled, {@code Response=0};</li>
@@ -72,9 +56,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Authentication (the same server, the same strictness):
  * <ul>
- *   <li>{@code .../Remote/Services88/SoPrincipal.svc} (any prefix), {@code AuthenticateUsernamePassword}: the same
- *       HTTP/XML/SOAP checks as above with its own SOAPAction, header {@code ApplicationToken} only (others ignored
- *       unless {@code mustUnderstand}), body {@code UserName, Password} in that order. Users from
+ *   <li>{@code /<site or tenant>/Remote/Services88/SoPrincipal.svc}, {@code AuthenticateUsernamePassword}: the
+ *       same HTTP/XML/SOAP checks as above with its own SOAPAction, header {@code ApplicationToken} only (others
+ *       ignored unless {@code mustUnderstand}), body {@code UserName, Password} (taken in that order). Users from
  *       {@link #addUser}. Success: {@code AuthenticateResponse { Response (SoPrincipalCarrier subset),
  *       Credentials { Ticket }, AuthenticationSucceeded=true }}; wrong user or password:
  *       {@code AuthenticationSucceeded=false}, no ticket, {@code Succeeded=true}; wrong ApplicationToken:
@@ -92,15 +76,6 @@ import org.slf4j.LoggerFactory;
  * <p>Never logs the application token, the ticket, a password or a full session key.
  */
 public final class CustomerServiceSimulator implements AutoCloseable {
-    static {
-        // The JDK HTTP server leaves Nagle on: with the client's delayed ACK every answer waited ~40 ms. A real
-        // IIS/WCF server answers at once. Read when the server class loads, so set before the first server starts.
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
-    }
-
-
     public static final String CUSTOMER_SERVICE_PATH = "/Remote/Services88/CustomerService.svc";
     public static final String DEFAULT_CONTEXT_PREFIX = "/Cust00000";
     public static final String SOAP11_ENVELOPE_NS = "http://schemas.xmlsoap.org/soap/envelope/";
@@ -130,7 +105,6 @@ public final class CustomerServiceSimulator implements AutoCloseable {
     /** The {@code aud} of the simulator's JWTs (the JWT's {@code iss} is {@link #baseUrl()}). */
     public static final String JWT_AUDIENCE = "spn:session-reporter-simulator";
 
-    static final int WORKER_THREADS = 64;
     static final int MAX_BODY_BYTES = 1024 * 1024;
 
     private static final Logger LOG = LoggerFactory.getLogger(CustomerServiceSimulator.class);
@@ -158,10 +132,8 @@ public final class CustomerServiceSimulator implements AutoCloseable {
     private final PartnerSystemUserService partnerSystemUser;
     private volatile boolean acceptFixedTicket = true;
 
-    private volatile HttpServer server;
+    private volatile SimHttpServer server;
     private volatile boolean https;
-    private volatile ExecutorService workers;
-    private volatile ScheduledExecutorService scheduler;
     private volatile boolean running;
     private volatile int port = -1;
 
@@ -196,47 +168,16 @@ public final class CustomerServiceSimulator implements AutoCloseable {
             if (running) {
                 throw new IllegalStateException("simulator already running on port " + this.port);
             }
-            HttpServer created;
+            SimHttpServer created;
             try {
-                if (tls == null) {
-                    created = HttpServer.create(new InetSocketAddress(loopback(), port), 128);
-                } else {
-                    HttpsServer secure = HttpsServer.create(new InetSocketAddress(loopback(), port), 128);
-                    secure.setHttpsConfigurator(new HttpsConfigurator(tls) {
-                        @Override
-                        public void configure(HttpsParameters params) {
-                            SSLParameters parameters = tls.getDefaultSSLParameters();
-                            List<String> protocols = new ArrayList<>();
-                            for (String protocol : tls.getSupportedSSLParameters().getProtocols()) {
-                                if (protocol.equals("TLSv1.3") || protocol.equals("TLSv1.2")) {
-                                    protocols.add(protocol);
-                                }
-                            }
-                            parameters.setProtocols(protocols.toArray(new String[0]));
-                            parameters.setNeedClientAuth(false);
-                            params.setSSLParameters(parameters);
-                        }
-                    });
-                    created = secure;
-                }
+                created = new SimHttpServer(loopback(), port, tls, MAX_BODY_BYTES, "so-sim-" + instance + "-",
+                        this::handle);
             } catch (IOException e) {
                 throw new IllegalStateException("cannot bind 127.0.0.1:" + port + ": " + e.getMessage(), e);
             }
-            AtomicInteger threads = new AtomicInteger();
-            ThreadPoolExecutor pool = new ThreadPoolExecutor(WORKER_THREADS, WORKER_THREADS, 30, TimeUnit.SECONDS,
-                    new LinkedBlockingQueue<>(), daemonThreads("so-sim-" + instance + "-http-", threads));
-            pool.allowCoreThreadTimeOut(true);
-            ScheduledThreadPoolExecutor delays = new ScheduledThreadPoolExecutor(1,
-                    daemonThreads("so-sim-" + instance + "-delay-", new AtomicInteger()));
-            delays.setRemoveOnCancelPolicy(true);
-            created.createContext("/", this::handle);
-            created.setExecutor(pool);
             this.server = created;
-            this.workers = pool;
-            this.scheduler = delays;
-            this.port = created.getAddress().getPort();
+            this.port = created.port();
             this.https = tls != null;
-            created.start();
             this.running = true;
             LOG.info("SuperOffice CustomerService simulator listening on {}", customerServiceUrl());
             return this;
@@ -284,10 +225,8 @@ public final class CustomerServiceSimulator implements AutoCloseable {
             }
             running = false;
             try {
-                server.stop(0);
+                server.close();
             } finally {
-                scheduler.shutdownNow();
-                workers.shutdownNow();
                 server = null;
                 LOG.info("SuperOffice CustomerService simulator on port {} stopped", port);
             }
@@ -479,10 +418,16 @@ public final class CustomerServiceSimulator implements AutoCloseable {
         static Answer of(int status, String contentType, String body) {
             return new Answer(status, contentType, body, Map.of(), false);
         }
+
+        /** A status without a body, as WCF answers what it cannot read as a message. */
+        static Answer empty(int status) {
+            return new Answer(status, null, null, Map.of(), false);
+        }
     }
 
     /** Mutable request facts, turned into a {@link ReceivedRequest} once the answer is known. */
     private static final class Facts {
+        final Instant receivedAt = Instant.now();
         String method;
         String path;
         String httpVersion;
@@ -513,118 +458,82 @@ public final class CustomerServiceSimulator implements AutoCloseable {
         ReceivedRequest toRequest() {
             return new ReceivedRequest(method, path, httpVersion, headers, body, envelopeNamespace, soapAction,
                     applicationToken, ticket, timeZoneId, sessionKey, headersInsideSoapHeader,
-                    answer.drop ? 0 : answer.status, rejectionReason);
+                    answer.drop ? 0 : answer.status, rejectionReason, receivedAt);
         }
     }
 
-    private void handle(HttpExchange exchange) {
-        boolean handedOff = false;
-        clientConnections.add(exchange.getRemoteAddress());
+    private SimHttpServer.Response handle(SimHttpServer.Request request) {
+        clientConnections.add(request.remoteAddress());
+        Facts facts = new Facts();
         try {
-            Facts facts = new Facts();
-            facts.method = exchange.getRequestMethod();
-            facts.path = exchange.getRequestURI().getRawPath();
-            facts.httpVersion = exchange.getProtocol();
-            facts.headers = lowerCased(exchange.getRequestHeaders());
+            facts.method = request.method();
+            facts.path = request.rawPath();
+            facts.httpVersion = request.protocol();
+            facts.headers = request.headers();
             facts.soapAction = first(facts.headers, "soapaction");
             String lowerPath = facts.path == null ? "" : facts.path.toLowerCase(Locale.ROOT);
             boolean json = lowerPath.equals(PARTNER_SYSTEM_USER_PATH.toLowerCase(Locale.ROOT))
                     || lowerPath.equals(JWKS_PATH.toLowerCase(Locale.ROOT));
-            facts.authentication = json || lowerPath.endsWith(SO_PRINCIPAL_PATH.toLowerCase(Locale.ROOT));
-            byte[] bytes = readBody(exchange.getRequestBody());
+            facts.authentication = json || isServicePath(facts.path, SO_PRINCIPAL_PATH);
+            byte[] bytes = request.body();
             if (bytes == null) {
                 facts.body = "";
                 facts.reject(new Answer(413, "text/html; charset=utf-8",
                         html(413, "Request Entity Too Large"), Map.of("Connection", "close"), false),
                         "body larger than " + MAX_BODY_BYTES + " bytes");
             } else {
-                facts.body = new String(bytes, StandardCharsets.UTF_8);
+                Charset charset = requestCharset(first(facts.headers, "content-type"));
+                facts.body = SimXml.decodeLeniently(bytes, charset == null ? StandardCharsets.UTF_8 : charset);
                 if (json) {
                     processJson(facts, bytes);
                 } else {
-                    process(facts, bytes);
+                    process(facts, bytes, charset);
                 }
             }
-            if (facts.authentication) {
-                authRecorded.add(facts.toRequest());
-            } else {
-                recorded.add(new Recorded(facts.toRequest(), facts.succeeded, facts.response));
-            }
-            if (LOG.isDebugEnabled()) {
-                LOG.debug("{} {} key={} -> {}{}", facts.method, facts.path, mask(facts.sessionKey),
-                        facts.answer.drop ? "connection dropped" : facts.answer.status,
-                        facts.rejectionReason == null ? " Response=" + facts.response
-                                : " (" + facts.rejectionReason + ")");
-            }
-            if (!facts.delay.isZero()) {
-                long delayNanos = facts.delay.toNanos();
-                Answer answer = facts.answer;
-                ExecutorService pool = workers;
-                try {
-                    scheduler.schedule(() -> {
-                        try {
-                            pool.execute(() -> send(exchange, answer));
-                        } catch (RejectedExecutionException stopped) {
-                            exchange.close();
-                        }
-                    }, delayNanos, TimeUnit.NANOSECONDS);
-                    handedOff = true;
-                } catch (RejectedExecutionException stopped) {
-                    exchange.close();
-                    handedOff = true;
-                }
-            } else {
-                handedOff = true;
-                send(exchange, facts.answer);
-            }
-        } catch (Throwable t) {
-            LOG.warn("simulator failed to handle a request: {}", t.toString());
-            if (!handedOff) {
-                exchange.close();
-            }
+        } catch (RuntimeException e) {
+            LOG.warn("simulator failed to handle a request: {}", e.toString());
+            facts.reject(new Answer(0, null, null, Map.of(), true), "simulator error: " + e);
         }
-    }
-
-    private static void send(HttpExchange exchange, Answer answer) {
-        try {
-            if (answer.drop) {
-                // closing an exchange before any response headers were sent closes the TCP connection
-                return;
-            }
-            Headers headers = exchange.getResponseHeaders();
-            headers.set("Server", "Microsoft-IIS/10.0");
-            if (answer.contentType != null) {
-                headers.set("Content-Type", answer.contentType);
-            }
-            answer.headers.forEach(headers::set);
-            byte[] body = answer.body == null ? new byte[0] : answer.body.getBytes(StandardCharsets.UTF_8);
-            boolean noBody = body.length == 0 || answer.status == 204 || answer.status == 304
-                    || "HEAD".equalsIgnoreCase(exchange.getRequestMethod());
-            exchange.sendResponseHeaders(answer.status, noBody ? -1 : body.length);
-            if (!noBody) {
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(body);
-                }
-            }
-        } catch (IOException e) {
-            LOG.debug("simulator could not send its answer: {}", e.toString());
-        } finally {
-            exchange.close();
+        if (facts.authentication) {
+            authRecorded.add(facts.toRequest());
+        } else {
+            recorded.add(new Recorded(facts.toRequest(), facts.succeeded, facts.response));
         }
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("{} {} key={} -> {}{}", facts.method, facts.path, mask(facts.sessionKey),
+                    facts.answer.drop ? "connection dropped" : facts.answer.status,
+                    facts.rejectionReason == null ? " Response=" + facts.response
+                            : " (" + facts.rejectionReason + ")");
+        }
+        Answer answer = facts.answer;
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Server", "Microsoft-IIS/10.0");
+        if (answer.contentType != null) {
+            headers.put("Content-Type", answer.contentType);
+        }
+        answer.headers.forEach((name, value) -> {
+            if (!name.equalsIgnoreCase("Connection")) {
+                headers.put(name, value);
+            }
+        });
+        boolean close = answer.headers.keySet().stream().anyMatch(name -> name.equalsIgnoreCase("Connection"))
+                && "close".equalsIgnoreCase(answer.headers.entrySet().stream()
+                        .filter(e -> e.getKey().equalsIgnoreCase("Connection")).findFirst().get().getValue());
+        byte[] body = answer.body == null ? new byte[0] : answer.body.getBytes(StandardCharsets.UTF_8);
+        return new SimHttpServer.Response(answer.status, headers, body, answer.drop, close, facts.delay);
     }
 
     // ------------------------------------------------------------------ the checks
 
-    private void process(Facts facts, byte[] bytes) {
+    private void process(Facts facts, byte[] bytes, Charset charset) {
         if (!"POST".equals(facts.method)) {
             facts.reject(new Answer(405, "text/html; charset=utf-8", html(405, "Method Not Allowed"),
                     Map.of("Allow", "POST"), false), "method not allowed: " + facts.method);
             return;
         }
-        String lowerPath = facts.path == null ? "" : facts.path.toLowerCase(Locale.ROOT);
-        if (lowerPath.endsWith(CUSTOMER_SERVICE_PATH.toLowerCase(Locale.ROOT))) {
+        if (isServicePath(facts.path, CUSTOMER_SERVICE_PATH)) {
             facts.operation = REPORT_SESSION_ACTIVE;
-        } else if (lowerPath.endsWith(SO_PRINCIPAL_PATH.toLowerCase(Locale.ROOT))) {
+        } else if (isServicePath(facts.path, SO_PRINCIPAL_PATH)) {
             facts.operation = AUTHENTICATE_USERNAME_PASSWORD;
         } else {
             facts.reject(Answer.of(404, "text/html; charset=utf-8", html(404, "Not Found")),
@@ -632,96 +541,95 @@ public final class CustomerServiceSimulator implements AutoCloseable {
             return;
         }
         String contentType = first(facts.headers, "content-type");
-        if (!isSoap11ContentType(contentType)) {
-            facts.reject(Answer.of(415, "text/plain; charset=utf-8",
-                    "Cannot process the message because the content type '" + (contentType == null ? "" : contentType)
-                            + "' was not the expected type '" + TEXT_XML_UTF8 + "'."),
-                    "unsupported content type: " + contentType);
+        if (charset == null) {
+            // WCF explains a 415 in the status line only (CoreWCF HttpRequestContext.SendResponseAndCloseAsync)
+            facts.reject(Answer.empty(415), "unsupported content type: " + contentType);
             return;
         }
         SimXml.Node envelope;
         try {
-            envelope = SimXml.parse(bytes);
+            envelope = SimXml.parse(bytes, charset);
         } catch (SimXml.MalformedXmlException e) {
-            facts.reject(Answer.of(400, "text/html; charset=utf-8", html(400, "Bad Request")), e.getMessage());
+            facts.reject(Answer.empty(400), e.getMessage());
             return;
         }
         if (!envelope.localName.equals("Envelope")) {
-            facts.reject(Answer.of(400, "text/html; charset=utf-8", html(400, "Bad Request")),
-                    "not a SOAP envelope: root element " + envelope.describe());
+            facts.reject(Answer.empty(400), "not a SOAP envelope: root element " + envelope.describe());
             return;
         }
         facts.envelopeNamespace = envelope.namespace;
         extractForRecording(facts, envelope);
 
+        // WCF's Soap11 text encoder refuses any other envelope version while reading the message: 400, no body
         if (!envelope.namespace.equals(SOAP11_ENVELOPE_NS)) {
-            facts.reject(fault("s:VersionMismatch", null, "The envelope version of the incoming message ("
-                    + (envelope.namespace.equals(SOAP12_ENVELOPE_NS) ? "Soap12 (" + SOAP12_ENVELOPE_NS + ")"
-                    : "'" + envelope.namespace + "'")
-                    + ") does not match that of the encoder (Soap11 (" + SOAP11_ENVELOPE_NS
-                    + ")). Make sure the binding is configured with the same version as the expected messages."),
-                    "SOAP envelope version mismatch: " + envelope.namespace);
+            facts.reject(Answer.empty(400), "SOAP envelope version mismatch: " + envelope.namespace
+                    + (envelope.namespace.equals(SOAP12_ENVELOPE_NS) ? " (SOAP 1.2)" : ""));
             return;
         }
 
-        // envelope structure: [Header] Body, nothing else
+        // envelope structure while the message is read: [Header] Body, else 400 with no body; what follows the Body
+        // is read only by the operation formatter (Message.ReadFromBodyContentsToEnd): a DeserializationFailed fault
         SimXml.Node header = null;
         SimXml.Node body = null;
+        String problem = null;
+        String afterBody = null;
         for (SimXml.Node child : envelope.children) {
-            String problem = null;
-            if (child.is(SOAP11_ENVELOPE_NS, "Header") && header == null && body == null) {
+            if (body != null) {
+                afterBody = "The formatter threw an exception while trying to deserialize the message: unexpected"
+                        + " element " + child.describe() + " after the SOAP Body.";
+                break;
+            }
+            if (child.is(SOAP11_ENVELOPE_NS, "Header") && header == null) {
                 header = child;
-            } else if (child.is(SOAP11_ENVELOPE_NS, "Body") && body == null) {
+            } else if (child.is(SOAP11_ENVELOPE_NS, "Body")) {
                 body = child;
             } else if (child.namespace.equals(SERVICES88_NS)) {
-                problem = "Unexpected element " + child.describe() + " directly under the SOAP Envelope: header"
-                        + " entries must be inside the s:Header element.";
+                problem = "header entry " + child.describe() + " directly under the SOAP Envelope, outside s:Header";
+                break;
             } else {
-                problem = "Unexpected element " + child.describe() + " in the SOAP Envelope; expected an optional"
-                        + " Header followed by a Body (namespace '" + SOAP11_ENVELOPE_NS + "').";
-            }
-            if (problem != null) {
-                facts.reject(fault("s:Client", null, problem), problem);
-                return;
+                problem = "unexpected element " + child.describe() + " in the SOAP Envelope before the Body";
+                break;
             }
         }
-        if (envelope.hasNonWhitespaceText() || (header != null && header.hasNonWhitespaceText())
-                || (body != null && body.hasNonWhitespaceText())) {
-            String problem = "Unexpected text content in the SOAP Envelope, Header or Body.";
-            facts.reject(fault("s:Client", null, problem), problem);
+        if (problem == null && (envelope.hasNonWhitespaceText() || (header != null && header.hasNonWhitespaceText()))) {
+            problem = "text content in the SOAP Envelope or Header";
+        }
+        if (problem == null && body == null) {
+            problem = "the SOAP Envelope has no Body element";
+        }
+        if (problem != null) {
+            facts.reject(Answer.empty(400), problem);
             return;
         }
-        if (body == null) {
-            String problem = "The SOAP Envelope has no Body element (namespace '" + SOAP11_ENVELOPE_NS + "').";
-            facts.reject(fault("s:Client", null, problem), problem);
-            return;
-        }
-
         // dispatch by SOAPAction, as WCF does
+        // WCF takes the SOAPAction with or without its quotes (it strips them only when present)
         List<String> actions = facts.headers.getOrDefault("soapaction", List.of());
         SoapOperation operation = facts.operation;
-        if (actions.size() != 1 || !operation.soapAction().equals(actions.get(0))) {
+        if (actions.size() != 1 || !unquote(operation.soapAction()).equals(unquote(actions.get(0)))) {
             String action = actions.isEmpty() ? "" : unquote(String.join(",", actions));
-            String problem = "The message with Action '" + action + "' cannot be processed at the receiver, due to a"
+            String mismatch = "The message with Action '" + action + "' cannot be processed at the receiver, due to a"
                     + " ContractFilter mismatch at the EndpointDispatcher. This may be because of either a contract"
                     + " mismatch (mismatched Actions between sender and receiver) or a binding/security mismatch"
                     + " between the sender and the receiver.  Check that sender and receiver have the same contract"
                     + " and the same binding (including security requirements, e.g. Message, Transport, None)."
                     + " Expected SOAPAction header " + operation.soapAction() + ".";
-            facts.reject(fault("a:ActionNotSupported", WCF_ADDRESSING_NONE_NS, problem),
+            facts.reject(fault("a:ActionNotSupported", WCF_ADDRESSING_NONE_NS, mismatch),
                     actions.isEmpty() ? "missing SOAPAction" : "wrong SOAPAction: " + String.join(",", actions));
             return;
         }
 
         // headers
-        String problem = header == null ? null : checkHeaders(header, operation);
+        problem = header == null ? null : checkHeaders(header, operation);
         if (problem != null) {
             String code = problem.startsWith("The header '") ? "s:MustUnderstand" : "a:DeserializationFailed";
             facts.reject(fault(code, code.startsWith("a:") ? WCF_DISPATCHER_NS : null, problem), problem);
             return;
         }
-        // body
+        // body, then what follows it
         problem = checkBody(body, operation);
+        if (problem == null) {
+            problem = afterBody;
+        }
         if (problem != null) {
             facts.reject(fault("a:DeserializationFailed", WCF_DISPATCHER_NS, problem), problem);
             return;
@@ -730,6 +638,9 @@ public final class CustomerServiceSimulator implements AutoCloseable {
             processLogin(facts, body.children.get(0));
             return;
         }
+        // the key the operation formatter took, not whatever element the lenient recording pass found
+        SimXml.Node keyParameter = acceptedParameters(body.children.get(0), operation).get("SessionKey");
+        facts.sessionKey = keyParameter == null || keyParameter.isNil() ? null : keyParameter.text();
 
         // injected failures
         SimulatedFailure configured = globalFailure.get();
@@ -741,7 +652,7 @@ public final class CustomerServiceSimulator implements AutoCloseable {
             facts.reject(fault("s:Server", null, f.faultString()), "injected SOAP fault");
             return;
         } else if (failure instanceof SimulatedFailure.HttpStatus f) {
-            facts.reject(Answer.of(f.status(), "text/html; charset=utf-8", html(f.status(), reasonPhrase(f.status()))),
+            facts.reject(Answer.of(f.status(), "text/html; charset=utf-8", html(f.status(), SimHttpServer.reasonPhrase(f.status()))),
                     "injected HTTP status " + f.status());
             return;
         } else if (failure instanceof SimulatedFailure.ServerException f) {
@@ -842,7 +753,7 @@ public final class CustomerServiceSimulator implements AutoCloseable {
         }
         String user = null;
         String password = null;
-        for (SimXml.Node parameter : operation.children) {
+        for (SimXml.Node parameter : acceptedParameters(operation, AUTHENTICATE_USERNAME_PASSWORD).values()) {
             if (parameter.isNil()) {
                 continue;
             }
@@ -1036,6 +947,10 @@ public final class CustomerServiceSimulator implements AutoCloseable {
     /** Validates the body as WCF's operation formatter would; returns the problem or null. */
     private static String checkBody(SimXml.Node body, SoapOperation op) {
         String name = op.name();
+        if (body.hasNonWhitespaceText()) {
+            return "The formatter threw an exception while trying to deserialize the message: unexpected text in the"
+                    + " SOAP Body.";
+        }
         if (body.children.isEmpty()) {
             return "OperationFormatter encountered an invalid Message body. Expected to find node type 'Element'"
                     + " with name '" + name + "' and namespace '" + SERVICES88_NS
@@ -1048,6 +963,7 @@ public final class CustomerServiceSimulator implements AutoCloseable {
                     + "'. Found node type 'Element' with name '" + operation.localName + "' and namespace '"
                     + operation.namespace + "'";
         }
+        // after the wrapper the formatter expects </Body> (Message.ReadFromBodyContentsToEnd): an XmlException
         if (body.children.size() > 1) {
             return "The message body holds more than one element; found " + body.children.get(1).describe()
                     + " after '" + name + "'.";
@@ -1056,25 +972,33 @@ public final class CustomerServiceSimulator implements AutoCloseable {
             return "The formatter threw an exception while trying to deserialize the message: unexpected text in"
                     + " '" + name + "'.";
         }
-        // parameters in declaration order, each at most once, none unknown (all optional)
-        int next = 0;
-        for (SimXml.Node parameter : operation.children) {
-            int index = parameter.namespace.equals(SERVICES88_NS) ? op.parameters().indexOf(parameter.localName) : -1;
-            if (index < next) {
-                String expected = next < op.parameters().size() ? op.parameters().get(next)
-                        : op.parameters().get(op.parameters().size() - 1);
-                return "The formatter threw an exception while trying to deserialize the message: Error in"
-                        + " deserializing body of request message for operation '" + name + "'. Expecting"
-                        + " element '" + expected + "' from namespace '" + SERVICES88_NS + "'.. Encountered 'Element'"
-                        + " with name '" + parameter.localName + "', namespace '" + parameter.namespace + "'.";
-            }
-            next = index + 1;
+        for (SimXml.Node parameter : acceptedParameters(operation, op).values()) {
             String problem = simpleValue(parameter);
             if (problem != null) {
                 return "The formatter threw an exception while trying to deserialize the message: " + problem;
             }
         }
         return null;
+    }
+
+    /**
+     * The parameters WCF's operation formatter takes from the wrapper element, by name: each child is matched against
+     * the parameters not yet passed, in declaration order; a child that matches none of them (unknown, repeated or out
+     * of order) is skipped (DataContractSerializerOperationFormatter.DeserializeParameters, TraceAndSkipElement).
+     */
+    private static Map<String, SimXml.Node> acceptedParameters(SimXml.Node wrapper, SoapOperation op) {
+        Map<String, SimXml.Node> accepted = new LinkedHashMap<>();
+        int next = 0;
+        for (SimXml.Node child : wrapper.children) {
+            for (int i = next; i < op.parameters().size(); i++) {
+                if (child.is(SERVICES88_NS, op.parameters().get(i))) {
+                    accepted.put(op.parameters().get(i), child);
+                    next = i + 1;
+                    break;
+                }
+            }
+        }
+        return accepted;
     }
 
     // ------------------------------------------------------------------ answers (hand-written templates)
@@ -1175,45 +1099,49 @@ public final class CustomerServiceSimulator implements AutoCloseable {
                 + status + " " + SimXml.escapeText(reason) + "</h1></body></html>";
     }
 
-    private static String reasonPhrase(int status) {
-        return switch (status) {
-            case 200 -> "OK";
-            case 400 -> "Bad Request";
-            case 401 -> "Unauthorized";
-            case 403 -> "Forbidden";
-            case 404 -> "Not Found";
-            case 408 -> "Request Timeout";
-            case 429 -> "Too Many Requests";
-            case 500 -> "Internal Server Error";
-            case 502 -> "Bad Gateway";
-            case 503 -> "Service Unavailable";
-            case 504 -> "Gateway Timeout";
-            default -> "HTTP " + status;
-        };
-    }
-
     // ------------------------------------------------------------------ helpers
 
-    /** Accepts {@code text/xml} with charset utf-8 or no charset; anything else (SOAP 1.2 included) is 415. */
-    static boolean isSoap11ContentType(String contentType) {
-        if (contentType == null) {
+    /**
+     * Whether {@code path} is {@code /<site or tenant>/Remote/Services88/<service>.svc}: at most one path segment
+     * before {@code /Remote/} (an on-site NetServer may sit at the site root), case-insensitive as IIS. Anything else is 404, as on the real server; a doubled
+     * {@code .../Remote/Services86/Remote/Services88/...} included.
+     */
+    static boolean isServicePath(String path, String servicePath) {
+        if (path == null || !path.toLowerCase(Locale.ROOT).endsWith(servicePath.toLowerCase(Locale.ROOT))) {
             return false;
+        }
+        String prefix = path.substring(0, path.length() - servicePath.length());
+        return prefix.isEmpty() || (prefix.length() > 1 && prefix.charAt(0) == '/' && prefix.indexOf('/', 1) < 0);
+    }
+
+    /**
+     * The charset of a SOAP 1.1 request: {@code text/xml} with charset utf-8, utf-16 (little-endian unless a byte order
+     * mark says otherwise, as .NET's Unicode), utf-16le or utf-16be, or none (utf-8) — the encodings WCF's text
+     * encoder reads (CoreWCF TextMessageEncoder). Null for anything else, answered 415 ({@code application/soap+xml}
+     * included).
+     */
+    static Charset requestCharset(String contentType) {
+        if (contentType == null) {
+            return null;
         }
         String[] parts = contentType.split(";");
         if (!parts[0].strip().equalsIgnoreCase("text/xml")) {
-            return false;
+            return null;
         }
+        Charset charset = StandardCharsets.UTF_8;
         for (int i = 1; i < parts.length; i++) {
             String parameter = parts[i].strip();
             int eq = parameter.indexOf('=');
             if (eq > 0 && parameter.substring(0, eq).strip().equalsIgnoreCase("charset")) {
-                String charset = unquote(parameter.substring(eq + 1).strip());
-                if (!charset.equalsIgnoreCase("utf-8")) {
-                    return false;
-                }
+                charset = switch (unquote(parameter.substring(eq + 1).strip()).toLowerCase(Locale.ROOT)) {
+                    case "utf-8" -> StandardCharsets.UTF_8;
+                    case "utf-16", "utf-16le" -> StandardCharsets.UTF_16LE;
+                    case "utf-16be" -> StandardCharsets.UTF_16BE;
+                    default -> null;
+                };
             }
         }
-        return true;
+        return charset;
     }
 
     private static String unquote(String value) {
@@ -1236,32 +1164,9 @@ public final class CustomerServiceSimulator implements AutoCloseable {
         return (sessionKey.length() <= 4 ? "" : sessionKey.substring(0, 4)) + "…";
     }
 
-    private static Map<String, List<String>> lowerCased(Headers headers) {
-        Map<String, List<String>> result = new LinkedHashMap<>();
-        headers.forEach((name, values) -> result.computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> new ArrayList<>())
-                .addAll(values));
-        Map<String, List<String>> immutable = new LinkedHashMap<>();
-        result.forEach((name, values) -> immutable.put(name, List.copyOf(values)));
-        return Collections.unmodifiableMap(immutable);
-    }
-
     private static String first(Map<String, List<String>> headers, String name) {
         List<String> values = headers.get(name);
         return values == null || values.isEmpty() ? null : values.get(0);
-    }
-
-    /** Reads the whole body; null when larger than {@link #MAX_BODY_BYTES}. */
-    private static byte[] readBody(InputStream in) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buffer = new byte[8192];
-        int n;
-        while ((n = in.read(buffer)) >= 0) {
-            out.write(buffer, 0, n);
-            if (out.size() > MAX_BODY_BYTES) {
-                return null;
-            }
-        }
-        return out.toByteArray();
     }
 
     private static InetAddress loopback() {
@@ -1270,14 +1175,6 @@ public final class CustomerServiceSimulator implements AutoCloseable {
         } catch (UnknownHostException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static ThreadFactory daemonThreads(String prefix, AtomicInteger counter) {
-        return runnable -> {
-            Thread thread = new Thread(runnable, prefix + counter.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 
     // ------------------------------------------------------------------ standalone

@@ -1,5 +1,6 @@
 package dev.sessionreporter.simulator;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,12 +22,13 @@ import java.util.Map;
  * @param responseStatus         the HTTP status answered (0 when the connection was dropped on purpose)
  * @param rejectionReason        why the request was not answered with {@code Succeeded=true}; {@code null} when it
  *                               was (including {@code Response=0} for an unknown session key)
+ * @param receivedAt             when the simulator had read the request (system clock), e.g. to see a client's back-off
  */
 public record ReceivedRequest(String method, String path, String httpVersion,
         Map<String, List<String>> httpHeaders, String body,
         String soapEnvelopeNamespace, String soapAction,
         String applicationToken, String ticket, Integer timeZoneId, String sessionKey,
-        boolean headersInsideSoapHeader, int responseStatus, String rejectionReason) {
+        boolean headersInsideSoapHeader, int responseStatus, String rejectionReason, Instant receivedAt) {
 
     public ReceivedRequest {
         httpHeaders = httpHeaders == null ? Map.of() : httpHeaders;
@@ -58,6 +60,7 @@ public record ReceivedRequest(String method, String path, String httpVersion,
                 + ", timeZoneId=" + timeZoneId
                 + ", sessionKey=" + CustomerServiceSimulator.mask(sessionKey)
                 + ", headersInsideSoapHeader=" + headersInsideSoapHeader
-                + ", responseStatus=" + responseStatus + ", rejectionReason=" + rejectionReason + "]";
+                + ", responseStatus=" + responseStatus + ", rejectionReason=" + rejectionReason
+                + ", receivedAt=" + receivedAt + "]";
     }
 }

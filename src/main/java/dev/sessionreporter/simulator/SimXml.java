@@ -1,6 +1,11 @@
 package dev.sessionreporter.simulator;
 
-import java.io.ByteArrayInputStream;
+import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -89,6 +94,60 @@ final class SimXml {
     }
 
     static Node parse(byte[] document) throws MalformedXmlException {
+        return parse(document, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Reads {@code document} in {@code charset} (for UTF-16 a byte order mark picks the byte order); bytes that are
+     * not valid in it, or a byte order mark of another encoding, make the document malformed.
+     */
+    static Node parse(byte[] document, Charset charset) throws MalformedXmlException {
+        Charset actual = withoutByteOrderMark(document, charset);
+        if (actual.equals(StandardCharsets.UTF_8) != charset.equals(StandardCharsets.UTF_8)) {
+            throw new MalformedXmlException("malformed XML: the byte order mark does not match charset "
+                    + charset.name());
+        }
+        String text;
+        try {
+            text = actual.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(document, bomLength(document), document.length - bomLength(document)))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new MalformedXmlException("malformed XML: the bytes are not valid " + charset.name());
+        }
+        return parseText(text);
+    }
+
+    /** The body as text for the record of received requests: invalid bytes become U+FFFD. */
+    static String decodeLeniently(byte[] document, Charset charset) {
+        int bom = bomLength(document);
+        return new String(document, bom, document.length - bom, withoutByteOrderMark(document, charset));
+    }
+
+    private static Charset withoutByteOrderMark(byte[] document, Charset declared) {
+        if (document.length >= 2 && (document[0] & 0xFF) == 0xFE && (document[1] & 0xFF) == 0xFF) {
+            return StandardCharsets.UTF_16BE;
+        }
+        if (document.length >= 2 && (document[0] & 0xFF) == 0xFF && (document[1] & 0xFF) == 0xFE) {
+            return StandardCharsets.UTF_16LE;
+        }
+        return declared;
+    }
+
+    private static int bomLength(byte[] document) {
+        if (document.length >= 3 && (document[0] & 0xFF) == 0xEF && (document[1] & 0xFF) == 0xBB
+                && (document[2] & 0xFF) == 0xBF) {
+            return 3;
+        }
+        if (document.length >= 2 && ((document[0] & 0xFF) == 0xFE && (document[1] & 0xFF) == 0xFF
+                || (document[0] & 0xFF) == 0xFF && (document[1] & 0xFF) == 0xFE)) {
+            return 2;
+        }
+        return 0;
+    }
+
+    private static Node parseText(String document) throws MalformedXmlException {
         XMLInputFactory factory = XMLInputFactory.newDefaultFactory();
         factory.setProperty(XMLInputFactory.SUPPORT_DTD, Boolean.FALSE);
         factory.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, Boolean.FALSE);
@@ -104,7 +163,7 @@ final class SimXml {
         }
         XMLStreamReader reader = null;
         try {
-            reader = factory.createXMLStreamReader(new ByteArrayInputStream(document), "UTF-8");
+            reader = factory.createXMLStreamReader(new StringReader(document));
             Deque<Node> stack = new ArrayDeque<>();
             Node root = null;
             int elements = 0;

@@ -27,6 +27,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+/**
+ * The simulator over raw HTTP ({@code java.net.http} and hand-written bytes on a socket), never through the client's
+ * code. Each rule names its public source: the WSDL and URL shapes of superoffice-docs
+ * ({@code docs/en/api/reference/soap/Services88/Services88-CustomerService.md}), and for transport errors WCF's server
+ * code as CoreWCF publishes it ({@code src/CoreWCF.Http/src/CoreWCF/Channels/HttpRequestContext.cs},
+ * {@code src/CoreWCF.Primitives/src/CoreWCF/Channels/Message.cs}, {@code .../Dispatcher/OperationFormatter.cs},
+ * {@code .../Dispatcher/DataContractSerializerOperationFormatter.cs}).
+ */
 class CustomerServiceSimulatorTest {
 
     private static final String TOKEN = "app-token-secret-0123456789";
@@ -167,10 +175,14 @@ class CustomerServiceSimulatorTest {
     }
 
     @Test
-    void acceptsAnyContextPrefixAndDefaultPrefixes() throws Exception {
+    void servesTheSiteOrTenantPathOfTheDocsUrlShapes() throws Exception {
+        // superoffice-docs: on-site http(s)://<host>/<site>/Remote/Services88/CustomerService.svc, Online
+        // https://<env>.superoffice.com/<ContextId>/Remote/Services88/CustomerService.svc; IIS paths are case-insensitive
         String base = simulator.baseUrl();
         assertSoapAnswer(post(base + "/Cust12345/Remote/Services88/CustomerService.svc", validEnvelope(KEY), TEXT_XML,
                 ACTION), true, LOGIN_ID);
+        assertSoapAnswer(post(base + "/SuperOffice/remote/services88/customerservice.svc", validEnvelope(KEY),
+                TEXT_XML, ACTION), true, LOGIN_ID);
         assertSoapAnswer(post(base + "/Remote/Services88/CustomerService.svc", validEnvelope(KEY), TEXT_XML, ACTION),
                 true, LOGIN_ID);
         assertThat(simulator.customerServiceUrl())
@@ -182,6 +194,27 @@ class CustomerServiceSimulatorTest {
         // SoPrincipal.svc exists (see SoPrincipalSimulatorTest) but does not serve ReportSessionActive
         assertFault(post(base + "/Cust12345/Remote/Services88/SoPrincipal.svc", validEnvelope(KEY), TEXT_XML, ACTION),
                 "a:ActionNotSupported");
+    }
+
+    @Test
+    void doubledServicesPathAndOtherPathsAre404() throws Exception {
+        // superoffice-docs validate-security-tokens.md: netserver_url ends in /Remote/Services86/; a client that
+        // appends Remote/Services88/ to it posts to a path no IIS application serves: 404, no SOAP
+        String base = simulator.baseUrl();
+        for (String path : List.of("/Cust26759/Remote/Services86/Remote/Services88/CustomerService.svc",
+                "/Cust12345/extra/Remote/Services88/CustomerService.svc",
+                "/Cust12345/Remote/Services88/CustomerService.svc/ReportSessionActive",
+                "/Cust12345/Remote/Services86/CustomerService.svc",
+                "//Remote/Services88/CustomerService.svc")) {
+            HttpResponse<String> response = post(base + path, validEnvelope(KEY), TEXT_XML, ACTION);
+            assertThat(response.statusCode()).as(path).isEqualTo(404);
+            assertThat(response.body()).as(path).doesNotContain("Envelope");
+        }
+        assertThat(simulator.requests()).hasSize(5).allSatisfy(r -> {
+            assertThat(r.responseStatus()).isEqualTo(404);
+            assertThat(r.rejectionReason()).startsWith("unknown path");
+        });
+        assertThat(simulator.acceptedReportCount(KEY)).isZero();
     }
 
     @Test
@@ -216,12 +249,14 @@ class CustomerServiceSimulatorTest {
     // ------------------------------------------------------------------ HTTP / SOAP strictness
 
     @Test
-    void soap12ContentTypeIs415() throws Exception {
+    void soap12ContentTypeIs415WithoutBody() throws Exception {
+        // CoreWCF HttpRequestContext.SendResponseAndCloseAsync: the status (with its explanation in the status
+        // line) and SuppressEntityBody
         HttpResponse<String> response = post(validEnvelope(KEY),
                 "application/soap+xml; charset=utf-8; action=" + ACTION, null);
 
         assertThat(response.statusCode()).isEqualTo(415);
-        assertThat(response.body()).contains("text/xml; charset=utf-8");
+        assertThat(response.body()).isEmpty();
         assertThat(simulator.lastRequest()).get().satisfies(r -> {
             assertThat(r.responseStatus()).isEqualTo(415);
             assertThat(r.rejectionReason()).contains("content type");
@@ -238,6 +273,32 @@ class CustomerServiceSimulatorTest {
     }
 
     @Test
+    void utf16RequestIsAccepted() throws Exception {
+        // CoreWCF TextMessageEncoder reads utf-8 and utf-16 (little-endian, .NET's Unicode) and utf-16BE
+        String body = validEnvelope(KEY).replace("encoding=\"utf-8\"", "encoding=\"utf-16\"");
+        byte[] littleEndian = ("\uFEFF" + body).getBytes(StandardCharsets.UTF_16LE);
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(simulator.customerServiceUrl()))
+                .header("Content-Type", "text/xml; charset=utf-16").header("SOAPAction", ACTION)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(littleEndian)).build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        assertSoapAnswer(response, true, LOGIN_ID);
+        assertThat(simulator.lastRequest()).get().extracting(ReceivedRequest::body).isEqualTo(body);
+
+        HttpResponse<String> bigEndian = client.send(HttpRequest.newBuilder(URI.create(simulator.customerServiceUrl()))
+                .header("Content-Type", "text/xml; charset=utf-16BE").header("SOAPAction", ACTION)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.getBytes(StandardCharsets.UTF_16BE))).build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        assertSoapAnswer(bigEndian, true, LOGIN_ID);
+
+        // bytes that are not valid in the declared charset are malformed XML
+        HttpResponse<String> invalid = client.send(HttpRequest.newBuilder(URI.create(simulator.customerServiceUrl()))
+                .header("Content-Type", TEXT_XML).header("SOAPAction", ACTION)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(littleEndian)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(invalid.statusCode()).isEqualTo(400);
+    }
+
+    @Test
     void onlyPostIsAllowed() throws Exception {
         HttpResponse<String> response = client.send(
                 HttpRequest.newBuilder(URI.create(simulator.customerServiceUrl())).GET().build(),
@@ -247,16 +308,26 @@ class CustomerServiceSimulatorTest {
     }
 
     @Test
-    void wrongMissingOrUnquotedSoapActionIsActionNotSupportedFault() throws Exception {
+    void unquotedSoapActionIsAccepted() throws Exception {
+        // WCF HttpInput.ProcessHttpAddressing (System.ServiceModel, HttpChannelHelpers.cs): the SOAPAction's quotes
+        // are stripped only when present
+        assertSoapAnswer(post(validEnvelope(KEY), TEXT_XML, ACTION.replace("\"", "")), true, LOGIN_ID);
+        assertThat(simulator.lastRequest()).get().satisfies(r -> assertThat(r.accepted()).isTrue());
+    }
+
+    @Test
+    void wrongOrMissingSoapActionIsActionNotSupportedFault() throws Exception {
+        // CoreWCF: no operation for the action -> HTTP 500, SOAP 1.1 fault a:ActionNotSupported (addressing none)
         HttpResponse<String> wrong = post(validEnvelope(KEY), TEXT_XML,
                 "\"http://www.superoffice.net/ws/crm/NetServer/Services88/CustomerService/SessionIsValid\"");
         assertFault(wrong, "a:ActionNotSupported");
         assertThat(wrong.body()).contains("CustomerService/SessionIsValid").contains("ContractFilter mismatch");
 
         assertFault(post(validEnvelope(KEY), TEXT_XML, null), "a:ActionNotSupported");
-        assertFault(post(validEnvelope(KEY), TEXT_XML, ACTION.replace("\"", "")), "a:ActionNotSupported");
+        assertFault(post(validEnvelope(KEY), TEXT_XML, "\"\""), "a:ActionNotSupported");
         assertFault(post(validEnvelope(KEY), TEXT_XML,
                 ACTION.replace("Services88", "Services87")), "a:ActionNotSupported");
+        assertThat(wrong.body()).contains("xmlns:a=\"http://schemas.microsoft.com/ws/2005/05/addressing/none\"");
 
         assertThat(simulator.requests()).hasSize(4).allSatisfy(r -> {
             assertThat(r.responseStatus()).isEqualTo(500);
@@ -266,10 +337,12 @@ class CustomerServiceSimulatorTest {
     }
 
     @Test
-    void soap12EnvelopeNamespaceIsVersionMismatchFault() throws Exception {
+    void soap12EnvelopeSentAsTextXmlIs400WithoutBody() throws Exception {
+        // CoreWCF: the Soap11 text encoder cannot read a SOAP 1.2 envelope -> ProtocolException -> 400, empty body
         HttpResponse<String> response = post(validEnvelope(KEY).replace(SOAP11, SOAP12));
 
-        assertFault(response, "s:VersionMismatch");
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).isEmpty();
         assertThat(simulator.lastRequest()).get().satisfies(r -> {
             assertThat(r.soapEnvelopeNamespace()).isEqualTo(SOAP12);
             assertThat(r.rejectionReason()).contains("version");
@@ -277,8 +350,10 @@ class CustomerServiceSimulatorTest {
     }
 
     @Test
-    void vendorDocsSampleWithHeadersDirectlyUnderEnvelopeIsFault() throws Exception {
-        // the shape of the SuperOffice reference-page sample, but with the SOAP 1.1 namespace
+    void vendorDocsSampleWithHeadersDirectlyUnderEnvelopeIs400WithoutBody() throws Exception {
+        // the shape of the SuperOffice reference-page sample (superoffice-docs ReportSessionActive.md), but with the
+        // SOAP 1.1 namespace. CoreWCF Message.cs: after the optional Header the reader expects Body; anything else
+        // fails reading the message -> 400 with no body
         String body = "<s:Envelope xmlns:s=\"" + SOAP11 + "\" xmlns:NetServerServices88=\"" + NS + "\">"
                 + "<NetServerServices88:ApplicationToken>" + TOKEN + "</NetServerServices88:ApplicationToken>"
                 + "<NetServerServices88:Credentials><NetServerServices88:Ticket>" + TICKET
@@ -290,19 +365,22 @@ class CustomerServiceSimulatorTest {
                 + "</NetServerServices88:SessionKey></NetServerServices88:ReportSessionActive></s:Body></s:Envelope>";
         HttpResponse<String> response = post(body);
 
-        assertFault(response, "s:Client");
-        assertThat(response.body()).contains("ApplicationToken").contains("Header").doesNotContain(TOKEN);
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).isEmpty();
         assertThat(simulator.lastRequest()).get().satisfies(r -> {
+            assertThat(r.rejectionReason()).contains("ApplicationToken").contains("outside s:Header");
             assertThat(r.headersInsideSoapHeader()).isFalse();
             assertThat(r.applicationToken()).isEqualTo(TOKEN);
             assertThat(r.ticket()).isEqualTo(TICKET);
             assertThat(r.sessionKey()).isEqualTo(KEY);
-            assertThat(r.responseStatus()).isEqualTo(500);
+            assertThat(r.responseStatus()).isEqualTo(400);
         });
         assertThat(simulator.acceptedReportCount(KEY)).isZero();
 
-        // the literal vendor sample (SOAP 1.2 namespace too) fails on the version first
-        assertFault(post(body.replace(SOAP11, SOAP12)), "s:VersionMismatch");
+        // the literal vendor sample (SOAP 1.2 namespace too): 400 as well
+        HttpResponse<String> literal = post(body.replace(SOAP11, SOAP12));
+        assertThat(literal.statusCode()).isEqualTo(400);
+        assertThat(literal.body()).isEmpty();
     }
 
     @Test
@@ -315,9 +393,6 @@ class CustomerServiceSimulatorTest {
                 + "</SessionKey></ReportSessionActive></s:Body></s:Envelope>";
         assertFault(post(noNamespaceBody), "a:DeserializationFailed");
 
-        String wrongChildNamespace = validEnvelope(KEY).replace("<ns:SessionKey>" + KEY + "</ns:SessionKey>",
-                "<SessionKey>" + KEY + "</SessionKey>");
-        assertFault(post(wrongChildNamespace), "a:DeserializationFailed");
 
         String wrongOperation = validEnvelope(KEY).replace("ReportSessionActive", "SessionIsValid");
         HttpResponse<String> response = post(wrongOperation);
@@ -325,16 +400,42 @@ class CustomerServiceSimulatorTest {
         assertThat(response.body()).contains("ReportSessionActive");
 
         assertFault(post(validEnvelope(KEY).replace("<s:Body>", "<s:Body><ns:Other/>")), "a:DeserializationFailed");
+        // Message.ReadFromBodyContentsToEnd expects </Body> after the operation: an XmlException, DeserializationFailed
+        assertFault(post(validEnvelope(KEY).replace("</s:Body>", "<ns:Other/></s:Body>")), "a:DeserializationFailed");
         assertThat(simulator.acceptedReportCount(KEY)).isZero();
     }
 
     @Test
-    void malformedEnvelopeStructureIsFault() throws Exception {
+    void unknownOrRepeatedElementsInsideTheOperationAreSkipped() throws Exception {
+        // CoreWCF DataContractSerializerOperationFormatter.DeserializeParameters: an element that is not the next
+        // expected parameter is skipped (TraceAndSkipElement), the parameter stays null
+        String extra = validEnvelope(KEY).replace("<ns:SessionKey>",
+                "<ns:RemoteIp>127.0.0.1</ns:RemoteIp><x:Trace xmlns:x=\"urn:example\">1</x:Trace><ns:SessionKey>");
+        assertSoapAnswer(post(extra), true, LOGIN_ID);
+
+        String repeated = validEnvelope(KEY).replace("</ns:ReportSessionActive>",
+                "<ns:SessionKey>" + UNKNOWN_KEY + "</ns:SessionKey></ns:ReportSessionActive>");
+        assertSoapAnswer(post(repeated), true, LOGIN_ID);
+
+        // SessionKey outside the service namespace is not the parameter: the key is absent, Response=0
+        String wrongChildNamespace = validEnvelope(KEY).replace("<ns:SessionKey>" + KEY + "</ns:SessionKey>",
+                "<SessionKey>" + KEY + "</SessionKey>");
+        assertSoapAnswer(post(wrongChildNamespace), true, 0);
+        assertThat(simulator.lastRequest()).get().extracting(ReceivedRequest::sessionKey).isNull();
+        assertThat(simulator.acceptedReportCount(KEY)).isEqualTo(2);
+    }
+
+    @Test
+    void malformedEnvelopeStructureIs400OrFault() throws Exception {
+        // CoreWCF Message.cs: no Body while the message is read -> 400, no body; what follows the Body is read by
+        // the operation formatter (ReadFromBodyContentsToEnd) -> fault a:DeserializationFailed
         String noBody = "<s:Envelope xmlns:s=\"" + SOAP11 + "\"><s:Header/></s:Envelope>";
-        assertFault(post(noBody), "s:Client");
+        HttpResponse<String> missingBody = post(noBody);
+        assertThat(missingBody.statusCode()).isEqualTo(400);
+        assertThat(missingBody.body()).isEmpty();
         String headerAfterBody = validEnvelope(KEY).replace("<s:Header>" + headers(TOKEN, TICKET) + "</s:Header>", "")
                 .replace("</s:Envelope>", "<s:Header/></s:Envelope>");
-        assertFault(post(headerAfterBody), "s:Client");
+        assertFault(post(headerAfterBody), "a:DeserializationFailed");
         String duplicateToken = envelopeWithHeaderXml(headers(TOKEN, TICKET) + headers(TOKEN, null), KEY);
         assertFault(post(duplicateToken), "a:DeserializationFailed");
         String badTimeZone = envelopeWithHeaderXml(headers(TOKEN, TICKET)
@@ -343,12 +444,15 @@ class CustomerServiceSimulatorTest {
     }
 
     @Test
-    void malformedXmlIs400() throws Exception {
-        assertThat(post("<s:Envelope xmlns:s=\"" + SOAP11 + "\"><s:Body>").statusCode()).isEqualTo(400);
-        assertThat(post("not xml at all").statusCode()).isEqualTo(400);
-        assertThat(post("").statusCode()).isEqualTo(400);
-        assertThat(post("<root/>").statusCode()).isEqualTo(400);
-        assertThat(post(validEnvelope(KEY).replace("<s:Body>", "<?pi data?><s:Body>")).statusCode()).isEqualTo(400);
+    void malformedXmlIs400WithoutBody() throws Exception {
+        // WCF HttpInput.DecodeBufferedMessage: an XmlException while the encoder reads the message ->
+        // ProtocolException (MessageXmlProtocolError) -> 400, empty body
+        for (String body : List.of("<s:Envelope xmlns:s=\"" + SOAP11 + "\"><s:Body>", "not xml at all", "", "<root/>",
+                validEnvelope(KEY).replace("<s:Body>", "<?pi data?><s:Body>"))) {
+            HttpResponse<String> response = post(body);
+            assertThat(response.statusCode()).as(body).isEqualTo(400);
+            assertThat(response.body()).as(body).isEmpty();
+        }
         assertThat(simulator.requests()).hasSize(5).allSatisfy(r -> {
             assertThat(r.responseStatus()).isEqualTo(400);
             assertThat(r.rejectionReason()).isNotNull();
@@ -712,6 +816,38 @@ class CustomerServiceSimulatorTest {
         simulator.close();
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
         assertThat(pending).failsWithin(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void leavesTheJvmsSystemPropertiesAlone() throws Exception {
+        // a library leaves its host alone: the simulator once set sun.net.httpserver.nodelay for the whole JVM
+        assertSoapAnswer(post(validEnvelope(KEY)), true, LOGIN_ID);
+        assertThat(System.getProperty("sun.net.httpserver.nodelay")).isNull();
+    }
+
+    @Test
+    void answerIsOneFixedLengthMessageWithIisHeaders() throws Exception {
+        byte[] body = validEnvelope(KEY).getBytes(StandardCharsets.UTF_8);
+        String head = "POST /Cust12345/Remote/Services88/CustomerService.svc HTTP/1.1\r\n"
+                + "Host: 127.0.0.1:" + simulator.port() + "\r\n"
+                + "Content-Type: text/xml; charset=utf-8\r\n"
+                + "SOAPAction: " + ACTION + "\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n";
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), simulator.port())) {
+            socket.setSoTimeout(5000);
+            OutputStream out = socket.getOutputStream();
+            out.write(head.getBytes(StandardCharsets.US_ASCII));
+            // a chunked request body, as HttpURLConnection sends large ones
+            out.write((Integer.toHexString(10) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(body, 0, 10);
+            out.write(("\r\n" + Integer.toHexString(body.length - 10) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(body, 10, body.length - 10);
+            out.write("\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String response = readHttpResponse(socket.getInputStream());
+            assertThat(response).startsWith("HTTP/1.1 200 OK\r\n").contains("Server: Microsoft-IIS/10.0\r\n")
+                    .contains("Content-Type: text/xml; charset=utf-8\r\n").contains("<Response>1234</Response>");
+        }
     }
 
     @Test

@@ -226,11 +226,10 @@ class SoPrincipalSimulatorTest {
         // SOAP 1.2
         assertThat(post(simulator.soPrincipalUrl(), valid, "application/soap+xml; charset=utf-8", null).statusCode())
                 .isEqualTo(415);
-        assertFault(login(valid.replace(SOAP11, SOAP12)), "s:VersionMismatch");
-        // SOAPAction: missing, unquoted, another operation's
+        // a SOAP 1.2 envelope as text/xml: 400 without a body (CoreWCF, see CustomerServiceSimulatorTest)
+        assertThat(login(valid.replace(SOAP11, SOAP12)).statusCode()).isEqualTo(400);
+        // SOAPAction: missing, another operation's (an unquoted one is accepted: see the end of this test)
         assertFault(post(simulator.soPrincipalUrl(), valid, TEXT_XML, null), "a:ActionNotSupported");
-        assertFault(post(simulator.soPrincipalUrl(), valid, TEXT_XML, LOGIN_ACTION.replace("\"", "")),
-                "a:ActionNotSupported");
         assertFault(post(simulator.soPrincipalUrl(), valid, TEXT_XML, REPORT_ACTION), "a:ActionNotSupported");
         // and the login action is not served by CustomerService
         assertFault(post(simulator.customerServiceUrl(), valid, TEXT_XML, LOGIN_ACTION), "a:ActionNotSupported");
@@ -241,15 +240,15 @@ class SoPrincipalSimulatorTest {
                 + "<ns:ApplicationToken>" + TOKEN + "</ns:ApplicationToken></s:Header><s:Body>"
                 + "<ns:AuthenticateUsernamePassword><ns:Password>x</ns:Password><ns:UserName>" + USER
                 + "</ns:UserName></ns:AuthenticateUsernamePassword></s:Body></s:Envelope>";
-        assertFault(login(swapped), "a:DeserializationFailed");
-        assertFault(login(valid.replace("<ns:UserName>", "<ns:Login>x</ns:Login><ns:UserName>")),
-                "a:DeserializationFailed");
+        // out of order: the formatter skips UserName after Password (DataContractSerializerOperationFormatter), so
+        // no user name arrives and the login fails without a fault
+        assertThat(element(login(swapped).body(), "AuthenticationSucceeded")).isEqualTo("false");
         // ApplicationToken directly under Envelope (the vendor sample's mistake)
         String outside = valid.replace("<s:Header><ns:ApplicationToken>" + TOKEN + "</ns:ApplicationToken></s:Header>",
                 "<ns:ApplicationToken>" + TOKEN + "</ns:ApplicationToken>");
         HttpResponse<String> response = login(outside);
-        assertFault(response, "s:Client");
-        assertThat(response.body()).doesNotContain(TOKEN);
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).isEmpty();
         // GET
         HttpResponse<String> get = client.send(HttpRequest.newBuilder(URI.create(simulator.soPrincipalUrl())).GET()
                 .build(), HttpResponse.BodyHandlers.ofString());
@@ -257,6 +256,13 @@ class SoPrincipalSimulatorTest {
 
         assertThat(simulator.loginCount()).isZero();
         assertThat(simulator.requests()).hasSize(1); // the login envelope posted to CustomerService.svc
+
+        // an unknown element inside the operation is skipped, an unquoted SOAPAction accepted: the login succeeds
+        assertThat(element(login(valid.replace("<ns:UserName>", "<ns:Login>x</ns:Login><ns:UserName>")).body(),
+                "AuthenticationSucceeded")).isEqualTo("true");
+        assertThat(element(post(simulator.soPrincipalUrl(), valid, TEXT_XML, LOGIN_ACTION.replace("\"", "")).body(),
+                "AuthenticationSucceeded")).isEqualTo("true");
+        assertThat(simulator.loginCount()).isEqualTo(2);
     }
 
     @Test

@@ -36,23 +36,26 @@ public abstract class ReporterTestSupport extends CamelMainTestSupport {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        // Everything else is application.properties as shipped (the circuit breaker included: a test that provokes many
+        // transient failures says why it turns it off). ShippedSettingsTest runs the shipped retries too.
         Properties properties = new Properties();
+        // address: the simulator on loopback
         properties.setProperty("superoffice.url", SIMULATOR.customerServiceUrl());
+        // credentials the simulator accepts (the shipped values are empty)
         properties.setProperty("superoffice.application-token", TestSecrets.APPLICATION_TOKEN);
         properties.setProperty("superoffice.ticket", TestSecrets.TICKET);
-        properties.setProperty("superoffice.receive-timeout", "2s");
+        // port and folder: one broker per test class, never the shipped 61616 and ./data/broker of a running reporter
         properties.setProperty("broker.embedded.port", Integer.toString(brokerPort));
         properties.setProperty("broker.embedded.data-dir", brokerDataDir.toString());
-        // the timer's leader lock (file-lock cluster service) of this context alone
+        // folder: the timer's leader lock (file-lock cluster service) of this context alone
         properties.setProperty("reporter.cluster.file.root", brokerDataDir.resolve("cluster").toString());
-        properties.setProperty("reporter.cluster.file.acquire-lock-interval", "500");
+        // the shipped timer has no keys; timer tests switch it on with theirs, the others count only queue calls
         properties.setProperty("reporter.timer.enabled", "false");
+        // the shipped back-off (1 s doubling to 30 s, 3 retries) would make every failing key wait 7 s
         properties.setProperty("reporter.retry.maximum-redeliveries", "2");
         properties.setProperty("reporter.retry.redelivery-delay", "20");
         properties.setProperty("reporter.retry.maximum-redelivery-delay", "100");
-        // most tests provoke failures on purpose; CircuitBreakerTest turns the breaker on
-        properties.setProperty("reporter.circuit-breaker.enabled", "false");
-        // no HTTP management server (health, metrics) unless a test needs it: OperateEndpointsTest gives it a free port
+        // port: the shipped fixed 9876 may be in use; the tests of health and metrics give it a free port
         properties.setProperty("reporter.management.enabled", "false");
         properties.putAll(extraProperties());
         return properties;
