@@ -48,9 +48,16 @@ class KarafIT {
     /** Every route file of the project: the feature must install each one (features.xml lists them by name). */
     private static final List<String> ROUTE_FILES = projectRouteFiles();
     private static final Duration REPORT = Duration.ofSeconds(60);
-    /** Threads the reporter starts (Camel, Artemis client, Netty, its own lifecycle thread). */
-    private static final Pattern REPORTER_THREAD =
-            Pattern.compile("(?i).*(camel|activemq|artemis|netty|session-reporter|vert\\.x|resilience4j).*");
+    /**
+     * Threads the reporter starts, by the names their libraries give them, from the start of the name: Karaf names
+     * threads after folders too ({@code fileinstall-<path>/deploy}), and a path may contain any word.
+     */
+    private static final Pattern REPORTER_THREAD = Pattern.compile(String.join("|",
+            "session-reporter-karaf", // the reporter's lifecycle thread (KarafReporter)
+            "Camel \\(.+\\) thread #\\d+ - .+", // Camel's thread pools and timers
+            "Thread-\\d+ \\((?i:activemq)-.+\\)", // the Artemis client's pools (ActiveMQThreadFactory)
+            "(globalEventExecutor|nioEventLoopGroup|epollEventLoopGroup)-\\d+-\\d+", // Netty's own threads
+            "vert\\.x-.+|vertx-.+")); // Vert.x (management server)
 
     private static final String TIMER_KEY = TestSecrets.sessionKey("ktim");
     private static final String QUEUE_KEY = TestSecrets.sessionKey("kque");
@@ -147,10 +154,12 @@ class KarafIT {
 
     @Test
     @Order(2)
-    void reportsTimerKeysWithTheSuperOfficeHeadersAndTheSecretsFromKarafsEnvironment() {
+    void reportsTimerKeysWithTheSuperOfficeHeadersAndTheSecretsFromKarafsEnvironment() throws Exception {
         ReceivedRequest request = awaitAcceptedReport(TIMER_KEY);
 
         assertSuperOfficeRequest(request, TIMER_KEY);
+        assertThat(karaf.threadNames()).as("the running reporter's threads are recognised (see awaitNoReporterThread)")
+                .anyMatch(name -> REPORTER_THREAD.matcher(name).matches());
     }
 
     @Test
