@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.sessionreporter.failure.ReporterHeaders;
 import dev.sessionreporter.karaf.KarafContainer;
+import dev.sessionreporter.karaf.OtherCamelBundle;
 import dev.sessionreporter.simulator.CustomerServiceSimulator;
 import dev.sessionreporter.simulator.ReceivedRequest;
 import dev.sessionreporter.support.BrokerProcess;
@@ -13,6 +14,9 @@ import dev.sessionreporter.support.QueueClient;
 import dev.sessionreporter.support.TestSecrets;
 import jakarta.jms.Message;
 import jakarta.jms.TextMessage;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -20,9 +24,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import java.util.jar.JarInputStream;
 import java.util.regex.Pattern;
+import java.util.spi.ToolProvider;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -48,9 +58,22 @@ class KarafIT {
     /** Every route file of the project: the feature must install each one (features.xml lists them by name). */
     private static final List<String> ROUTE_FILES = projectRouteFiles();
     private static final Duration REPORT = Duration.ofSeconds(60);
-    /** Threads the reporter starts (Camel, Artemis client, Netty, its own lifecycle thread). */
-    private static final Pattern REPORTER_THREAD =
-            Pattern.compile("(?i).*(camel|activemq|artemis|netty|session-reporter|vert\\.x|resilience4j).*");
+    /**
+     * Threads the reporter starts, by the names their libraries give them, from the start of the name: Karaf names
+     * threads after folders too ({@code fileinstall-<path>/deploy}), and a path may contain any word.
+     */
+    private static final Pattern REPORTER_THREAD = Pattern.compile(String.join("|",
+            "session-reporter-karaf", // the reporter's lifecycle thread (KarafReporter)
+            "Camel \\(.+\\) thread #\\d+ - .+", // Camel's thread pools and timers
+            "Thread-\\d+ \\((?i:activemq)-.+\\)", // the Artemis client's pools (ActiveMQThreadFactory)
+            "(globalEventExecutor|nioEventLoopGroup|epollEventLoopGroup)-\\d+-\\d+", // Netty's own threads
+            "vert\\.x-.+|vertx-.+")); // Vert.x (management server)
+    /** Packages the bundle may import: what every Karaf provides (the JDK's outside java.*, OSGi, SLF4J). */
+    private static final Pattern CONTAINER_PACKAGE = Pattern.compile(
+            "javax\\..+|org\\.w3c\\..+|org\\.xml\\..+|org\\.ietf\\..+|jdk\\.(?!internal\\.).+|org\\.osgi\\..+|org\\.slf4j(\\..+)?");
+    private static final String CAMEL_CONTEXT_CLASS = "org.apache.camel.impl.DefaultCamelContext";
+    /** Camel Main's default shutdown strategy: each one a JVM shutdown hook that pins its CamelContext. */
+    private static final String HOOKING_SHUTDOWN_STRATEGY_CLASS = "org.apache.camel.main.DefaultMainShutdownStrategy";
 
     private static final String TIMER_KEY = TestSecrets.sessionKey("ktim");
     private static final String QUEUE_KEY = TestSecrets.sessionKey("kque");
@@ -63,6 +86,7 @@ class KarafIT {
     private static QueueClient queue;
     private static KarafContainer karaf;
     private static long karafPid;
+    private static String otherCamelBundleId;
     /** Where the Karaf log stood before the first feature:install: everything after it is the reporter's doing. */
     private static int logLinesBeforeInstall;
     /** The first line of a Karaf log event: "2026-11-27T03:14:40,563 | ERROR | ..."; stack trace lines follow it. */
@@ -89,6 +113,8 @@ class KarafIT {
         for (String route : ROUTE_FILES) {
             karaf.publish(group, artifact, VERSION, "yaml", route, PROJECT_ROOT.resolve("routes/" + route + ".camel.yaml"));
         }
+        karaf.publish("test", "other-camel", "4.0.0", "jar", "bundle", OtherCamelBundle.write(
+                TARGET.resolve("session-reporter-karaf.jar"), TARGET.resolve("karaf-it/other-camel.jar")));
         // The operator's configuration, written before the install (the feature keeps an existing .cfg). No secret in
         // it: they come from Karaf's environment.
         writeConfiguration(TIMER_KEY, "");
@@ -97,6 +123,10 @@ class KarafIT {
                 "SUPEROFFICE_TICKET", TestSecrets.TICKET));
         karafPid = karaf.pid();
         logLinesBeforeInstall = (int) karaf.logText().lines().count();
+        // another application's Camel, installed and started before the reporter
+        String installed = karaf.shell("bundle:install -s mvn:test/other-camel/4.0.0/jar/bundle");
+        otherCamelBundleId = installed.replaceAll("(?s).*Bundle ID: (\\d+).*", "$1").trim();
+        assertThat(otherCamelBundleId).as("bundle:install said: %s", installed).matches("\\d+");
         karaf.shell("feature:repo-add " + FEATURES, "feature:install session-reporter");
     }
 
@@ -123,15 +153,94 @@ class KarafIT {
 
     @Test
     @Order(1)
-    void theBundleExportsNothingAndImportsOnlyWhatAStockKarafProvides() throws Exception {
+    void theBundleExportsNothingAndImportsOnlyTheFrameworkSlf4jAndTheJdk() throws Exception {
         try (JarFile bundle = new JarFile(TARGET.resolve("session-reporter-karaf.jar").toFile())) {
             Attributes manifest = bundle.getManifest().getMainAttributes();
             assertThat(manifest.getValue("Export-Package")).isNull();
-            assertThat(manifest.getValue("Import-Package").split(",(?=[a-z])"))
-                    .extracting(clause -> clause.split(";")[0])
-                    .containsExactlyInAnyOrder("org.osgi.framework", "org.osgi.service.cm", "org.slf4j");
+            assertThat(manifest.getValue("DynamicImport-Package")).as("wires whatever another bundle exports").isNull();
+            List<String> imports = List.of(manifest.getValue("Import-Package").split(",(?=[a-z])")).stream()
+                    .map(clause -> clause.split(";")[0]).toList();
+            assertThat(imports).contains("org.osgi.framework", "org.osgi.service.cm", "org.slf4j")
+                    .allMatch(name -> CONTAINER_PACKAGE.matcher(name).matches(), "the framework, SLF4J or the JDK");
         }
         assertThat(karaf.shell("bundle:list -s")).contains("dev.sessionreporter").contains("Active");
+    }
+
+    /**
+     * Without DynamicImport-Package a package the bundle uses but does not import fails only when a class of it is
+     * first needed (a TLS handshake, a JNDI lookup...): so every package of the JDK, the OSGi framework or SLF4J that
+     * its classes or embedded jars refer to (jdeps) and that the jars do not bring themselves must be imported.
+     */
+    @Test
+    @Order(1)
+    void theBundleImportsEveryContainerPackageItsClassesUse() throws Exception {
+        Path classes = TARGET.resolve("karaf-it/bundle-classes");
+        Set<String> embedded = unpackClasses(TARGET.resolve("session-reporter-karaf.jar"), classes);
+        StringWriter output = new StringWriter();
+        PrintWriter writer = new PrintWriter(output);
+        int exit = ToolProvider.findFirst("jdeps").orElseThrow().run(writer, writer,
+                "-verbose:package", "-e", CONTAINER_PACKAGE.pattern(), classes.toString());
+        writer.flush();
+        assertThat(exit).as("jdeps: %s", output).isZero();
+        // "   org.apache.cxf.configuration.jsse   -> javax.net.ssl   java.base": package, used package, its module
+        Set<String> used = output.toString().lines().map(String::trim).map(line -> line.split("\\s+"))
+                .filter(columns -> columns.length >= 4 && columns[1].equals("->"))
+                .filter(columns -> columns[3].startsWith("java.") || columns[3].startsWith("jdk.")
+                        || columns[2].startsWith("org.osgi.") || columns[2].startsWith("org.slf4j"))
+                .map(columns -> columns[2])
+                .filter(name -> !embedded.contains(name))
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertThat(used).as("jdeps found the JDK's XML API in use").contains("javax.xml.parsers");
+
+        try (JarFile bundle = new JarFile(TARGET.resolve("session-reporter-karaf.jar").toFile())) {
+            List<String> imports = List.of(bundle.getManifest().getMainAttributes().getValue("Import-Package")
+                    .split(",(?=[a-z])")).stream().map(clause -> clause.split(";")[0]).toList();
+            assertThat(imports).as("Import-Package").containsAll(used);
+        }
+    }
+
+    /** Writes the .class files of the bundle and its lib/*.jar to {@code folder}; returns their packages. */
+    private static Set<String> unpackClasses(Path bundle, Path folder) throws java.io.IOException {
+        Set<String> packages = new TreeSet<>();
+        try (JarFile jar = new JarFile(bundle.toFile())) {
+            for (JarEntry entry : (Iterable<JarEntry>) jar.stream()::iterator) {
+                if (entry.getName().matches("lib/[^/]+\\.jar")) {
+                    try (JarInputStream embedded = new JarInputStream(jar.getInputStream(entry))) {
+                        for (JarEntry inner = embedded.getNextJarEntry(); inner != null; inner = embedded.getNextJarEntry()) {
+                            unpackClass(inner.getName(), embedded, folder, packages);
+                        }
+                    }
+                } else {
+                    try (InputStream in = jar.getInputStream(entry)) {
+                        unpackClass(entry.getName(), in, folder, packages);
+                    }
+                }
+            }
+        }
+        return packages;
+    }
+
+    private static void unpackClass(String name, InputStream in, Path folder, Set<String> packages) throws java.io.IOException {
+        // module descriptors would make jdeps resolve modules; versioned classes repeat the base ones
+        if (!name.endsWith(".class") || name.startsWith("META-INF/") || name.endsWith("module-info.class")
+                || !name.contains("/")) {
+            return;
+        }
+        packages.add(name.substring(0, name.lastIndexOf('/')).replace('/', '.'));
+        Path file = folder.resolve(name);
+        Files.createDirectories(file.getParent());
+        Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    @Test
+    @Order(2)
+    void runsBesideAnotherBundleThatExportsCamelAndUsesNoneOfItsPackages() throws Exception {
+        awaitAcceptedReport(TIMER_KEY);
+
+        assertThat(karaf.shell("bundle:list -s")).contains(OtherCamelBundle.SYMBOLIC_NAME);
+        assertThat(karaf.shell("bundle:capabilities " + otherCamelBundleId))
+                .as("the other Camel's packages").contains("org.apache.camel.util")
+                .doesNotContain("dev.sessionreporter");
     }
 
     @Test
@@ -147,10 +256,12 @@ class KarafIT {
 
     @Test
     @Order(2)
-    void reportsTimerKeysWithTheSuperOfficeHeadersAndTheSecretsFromKarafsEnvironment() {
+    void reportsTimerKeysWithTheSuperOfficeHeadersAndTheSecretsFromKarafsEnvironment() throws Exception {
         ReceivedRequest request = awaitAcceptedReport(TIMER_KEY);
 
         assertSuperOfficeRequest(request, TIMER_KEY);
+        assertThat(karaf.threadNames()).as("the running reporter's threads are recognised (see awaitNoReporterThread)")
+                .anyMatch(name -> REPORTER_THREAD.matcher(name).matches());
     }
 
     @Test
@@ -219,6 +330,20 @@ class KarafIT {
 
     @Test
     @Order(7)
+    void reconfigurationsLeaveOnlyTheRunningCamelContextAndNoShutdownHook() throws Exception {
+        for (int timeZone = 11; timeZone <= 13; timeZone++) {
+            writeConfiguration(CHANGED_KEY, "superoffice.time-zone-id = " + timeZone + "\n");
+            int expected = timeZone;
+            await().atMost(REPORT).until(() -> simulator.requestsFor(CHANGED_KEY).stream()
+                    .anyMatch(request -> request.accepted() && Integer.valueOf(expected).equals(request.timeZoneId())));
+        }
+
+        assertThat(karaf.liveInstances(HOOKING_SHUTDOWN_STRATEGY_CLASS)).as("Camel Main shutdown hooks").isZero();
+        assertThat(karaf.liveInstances(CAMEL_CONTEXT_CLASS)).as("CamelContexts in Karaf's heap").isEqualTo(1);
+    }
+
+    @Test
+    @Order(8)
     void uninstallLeavesNoReporterThreadAndTwoRedeploysKeepTheLogClean() throws Exception {
         for (int redeploy = 1; redeploy <= 2; redeploy++) {
             karaf.shell("feature:uninstall session-reporter");
@@ -230,11 +355,14 @@ class KarafIT {
         karaf.shell("feature:uninstall session-reporter");
         awaitNoReporterThread();
         assertThat(karaf.shell("bundle:list -s")).doesNotContain("dev.sessionreporter");
+        assertThat(karaf.liveInstances(CAMEL_CONTEXT_CLASS)).as("CamelContexts in Karaf's heap").isZero();
 
         List<String> log = withoutKarafBootRace(karaf.logText().lines().skip(logLinesBeforeInstall).toList());
         assertThat(log).as("the reporter ran in Karaf").anyMatch(line -> line.contains("Session reporter started in Karaf"));
         assertThat(log).as("no ERROR in Karaf's log").noneMatch(line -> line.contains("| ERROR |"));
         assertThat(log).as("no exception in Karaf's log").noneMatch(line -> line.contains("Exception") || line.contains("Error:"));
+        assertThat(log).as("no thread of the bundle's class loader outlived a stop (KarafReporter's own check)")
+                .noneMatch(line -> line.contains("of its threads are still running"));
         String text = String.join("\n", log);
         assertThat(text).as("no secret in Karaf's log")
                 .doesNotContain(TestSecrets.APPLICATION_TOKEN).doesNotContain(TestSecrets.TICKET);
@@ -268,7 +396,7 @@ class KarafIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void aFreshInstallGetsTheDefaultCfgAndSaysWhichSettingIsMissing() throws Exception {
         Path cfg = karaf.etc().resolve("dev.sessionreporter.cfg");
         Files.delete(cfg);

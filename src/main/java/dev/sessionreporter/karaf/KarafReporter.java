@@ -17,6 +17,7 @@ import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
 import org.apache.activemq.artemis.core.remoting.impl.netty.NettyConnector;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.SimpleMainShutdownStrategy;
 import org.osgi.service.cm.ManagedService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -160,12 +161,18 @@ final class KarafReporter implements ManagedService {
         }
     }
 
-    /** Camel Main whose CamelContext loads classes and resources through the bundle. */
+    /**
+     * Camel Main whose CamelContext loads classes and resources through the bundle, and that leaves the JVM's
+     * shutdown hooks alone: Camel Main's default shutdown strategy adds a hook at every start and never removes it,
+     * so each restart (a .cfg change, a reinstall) would pin the stopped CamelContext and the bundle's class loader.
+     * The bundle's own stop (Karaf's shutdown included) stops Camel instead.
+     */
     private static final class BundleMain extends Main {
         private final ClassLoader classLoader;
 
         BundleMain(ClassLoader classLoader) {
             this.classLoader = classLoader;
+            setShutdownStrategy(new SimpleMainShutdownStrategy());
         }
 
         @Override

@@ -134,15 +134,32 @@ public final class KarafContainer implements AutoCloseable {
 
     /** The names of all threads of Karaf's JVM now ({@code jcmd <pid> Thread.print}). */
     public List<String> threadNames() throws IOException, InterruptedException {
-        Process jcmd = new ProcessBuilder(javaHome.resolve("bin/jcmd").toString(), Long.toString(pid()), "Thread.print")
-                .redirectErrorStream(true).start();
-        String dump = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!jcmd.waitFor(30, TimeUnit.SECONDS) || jcmd.exitValue() != 0) {
-            throw new IllegalStateException("jcmd Thread.print failed: " + dump);
-        }
-        return dump.lines().filter(line -> line.startsWith("\""))
+        return jcmd("Thread.print").lines().filter(line -> line.startsWith("\""))
                 .map(line -> line.substring(1, line.indexOf('"', 1)))
                 .toList();
+    }
+
+    /**
+     * How many objects of class {@code className} (of any class loader) Karaf's JVM holds after a full garbage
+     * collection: {@code jcmd <pid> GC.class_histogram} collects first, so only objects something still refers to count.
+     */
+    public long liveInstances(String className) throws IOException, InterruptedException {
+        String histogram = jcmd("GC.class_histogram");
+        // "   7:     12     3456  org.apache.camel.impl.DefaultCamelContext" (a module in parentheses may follow)
+        return histogram.lines().map(String::trim).map(line -> line.split("\\s+"))
+                .filter(columns -> columns.length >= 4 && columns[0].endsWith(":") && columns[3].equals(className))
+                .mapToLong(columns -> Long.parseLong(columns[1]))
+                .sum();
+    }
+
+    private String jcmd(String command) throws IOException, InterruptedException {
+        Process jcmd = new ProcessBuilder(javaHome.resolve("bin/jcmd").toString(), Long.toString(pid()), command)
+                .redirectErrorStream(true).start();
+        String output = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!jcmd.waitFor(60, TimeUnit.SECONDS) || jcmd.exitValue() != 0) {
+            throw new IllegalStateException("jcmd " + command + " failed: " + output);
+        }
+        return output;
     }
 
     public long pid() {
