@@ -113,11 +113,6 @@ final class Settings {
     }
 
     /** scheme://host[:port] of a URL, e.g. https://online3.superoffice.com for the Online login endpoints. */
-    static String origin(String property, String url) {
-        URI uri = URI.create(url);
-        return uri.getScheme() + "://" + uri.getRawAuthority();
-    }
-
     static java.util.regex.Pattern pattern(String property, String value) {
         if (value == null || value.isBlank()) {
             return null;
