@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.sessionreporter.failure.ReporterHeaders;
+import dev.sessionreporter.simulator.CustomerServiceSimulator;
 import dev.sessionreporter.simulator.ReceivedRequest;
 import dev.sessionreporter.simulator.SimulatedFailure;
 import dev.sessionreporter.support.CapturedLog;
@@ -141,7 +142,9 @@ class PasswordAuthTest extends ReporterTestSupport {
             });
             for (Message deadLetter : deadLetters) {
                 assertThat(deadLetter.getStringProperty(ReporterHeaders.FAILURE_REASON)).isEqualTo("AUTHENTICATION_FAILED");
+                // why the login was needed (the server's rejection, its ExceptionInfo) and why it failed
                 assertThat(deadLetter.getStringProperty(ReporterHeaders.FAILURE_DETAIL)).contains("AuthenticationSucceeded=false")
+                        .contains(CustomerServiceSimulator.REJECTED_IDENTITY_TYPE)
                         .doesNotContain(PASSWORD).doesNotContain("changed-by-the-admin");
             }
             assertThat(log.lines()).filteredOn(line -> line.contains("SuperOffice login failed")).hasSize(1);
