@@ -288,4 +288,18 @@ class PartnerSystemUserSimulatorTest {
         assertThat(postJwks.statusCode()).isEqualTo(405);
         assertThat(simulator.loginCount()).isZero();
     }
+    @Test
+    void loginOutageAnswersAuthenticateAndTheJwksLikeALoadBalancer() throws Exception {
+        simulator.failLogins(SimulatedFailure.httpStatus(503));
+
+        HttpResponse<String> unavailable = authenticate(validJson());
+        assertThat(unavailable.statusCode()).isEqualTo(503);
+        assertThat(unavailable.headers().firstValue("content-type")).get().asString().startsWith("text/html");
+        assertThat(client.send(HttpRequest.newBuilder(URI.create(simulator.jwksUrl())).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(503);
+        assertThat(simulator.loginCount()).isZero();
+
+        simulator.clearFailures();
+        assertThat(parse(authenticate(validJson()))).containsEntry("IsSuccessful", true);
+    }
 }

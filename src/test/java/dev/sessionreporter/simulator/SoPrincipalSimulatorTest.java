@@ -1,6 +1,7 @@
 package dev.sessionreporter.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -333,5 +334,37 @@ class SoPrincipalSimulatorTest {
         simulator.clearRequests();
         assertThat(simulator.authenticationRequests()).isEmpty();
         assertThat(simulator.loginCount()).isEqualTo(1);
+    }
+
+    // ------------------------------------------------------------------ login outage (the load balancer in front)
+
+    @Test
+    void loginOutageAnswersLikeALoadBalancerAndLeavesCustomerServiceAlone() throws Exception {
+        String ticket = loginTicket();
+        simulator.failLogins(SimulatedFailure.httpStatus(503));
+
+        HttpResponse<String> unavailable = login(loginEnvelope(TOKEN, USER, PASSWORD));
+        assertThat(unavailable.statusCode()).isEqualTo(503);
+        assertThat(unavailable.headers().firstValue("content-type")).get().asString().startsWith("text/html");
+        assertThat(unavailable.body()).doesNotContain("Envelope");
+        assertReported(report(ticket));
+
+        simulator.failLogins(SimulatedFailure.dropConnection());
+        assertThatThrownBy(() -> login(loginEnvelope(TOKEN, USER, PASSWORD))).isInstanceOf(java.io.IOException.class);
+
+        simulator.failLogins(SimulatedFailure.failTimes(1, SimulatedFailure.httpStatus(502)));
+        assertThat(login(loginEnvelope(TOKEN, USER, PASSWORD)).statusCode()).isEqualTo(502);
+        assertThat(element(login(loginEnvelope(TOKEN, USER, PASSWORD)).body(), "AuthenticationSucceeded")).isEqualTo("true");
+
+        simulator.failLogins(SimulatedFailure.httpStatus(503));
+        simulator.clearFailures();
+        assertThat(element(login(loginEnvelope(TOKEN, USER, PASSWORD)).body(), "AuthenticationSucceeded")).isEqualTo("true");
+        assertThat(simulator.loginCount()).isEqualTo(3);
+    }
+
+    @Test
+    void loginOutageIsAnHttpStatusADroppedConnectionOrADelayOnly() {
+        assertThatThrownBy(() -> simulator.failLogins(SimulatedFailure.serverException("SoException", "x")))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }
