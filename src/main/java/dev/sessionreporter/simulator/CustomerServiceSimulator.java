@@ -86,8 +86,9 @@ import org.slf4j.LoggerFactory;
  *       fixed constructor ticket (forever, unless {@link #setAcceptFixedTicket}{@code (false)}); others are answered
  *       {@code Succeeded=false}, {@code SoCredentialsException}.</li>
  * </ul>
- * These requests are recorded in {@link #authenticationRequests()}, not in {@link #requests()}; injected
- * {@link SimulatedFailure}s apply to ReportSessionActive only. {@link #startHttps} serves all of it over TLS.
+ * These requests are recorded in {@link #authenticationRequests()}, not in {@link #requests()}; {@link #failFor} and
+ * {@link #failAll} apply to ReportSessionActive only, {@link #failLogins} (an outage: HTTP status, dropped connection,
+ * delay) to these login endpoints only. {@link #startHttps} serves all of it over TLS.
  *
  * <p>Never logs the application token, the ticket, a password or a full session key.
  */
