@@ -55,10 +55,6 @@ public final class CredentialRejection {
                 }
             }
         }
-        if (typeSet.isEmpty() && fallback == null) {
-            throw new StartupConfigurationException("Property " + typesProperty + " is empty and " + patternProperty
-                    + " is not set: a rejected ticket would never be renewed");
-        }
         return new CredentialRejection(typeSet, fallback);
     }
 
