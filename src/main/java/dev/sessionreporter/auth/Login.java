@@ -42,5 +42,22 @@ public interface Login {
         static boolean transientStatus(int status) {
             return status == 408 || status == 429 || (status >= 500 && status <= 599);
         }
+
+        /**
+         * An I/O failure of an outage (connection refused or reset, timeout, a handshake cut short) — not one of an
+         * untrusted or expired certificate or a wrong host name, which no retry heals.
+         */
+        static boolean transientIo(Throwable failure) {
+            boolean io = false;
+            for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+                if (cause instanceof java.security.cert.CertificateException
+                        || cause instanceof java.security.cert.CertPathValidatorException
+                        || cause instanceof javax.net.ssl.SSLPeerUnverifiedException) {
+                    return false;
+                }
+                io |= cause instanceof java.io.IOException;
+            }
+            return io;
+        }
     }
 }

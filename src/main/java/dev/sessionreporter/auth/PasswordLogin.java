@@ -172,8 +172,9 @@ public final class PasswordLogin implements Login {
     }
 
     /**
-     * An outage rather than an answer: no connection, a reset or timeout (an I/O error), or an HTTP status of an outage
-     * (408, 429, 5xx) that carried no SOAP fault. A SOAP fault or any other status is an answer and does not heal.
+     * An outage rather than an answer: no connection, a reset or timeout (an I/O error other than a certificate or
+     * host name failure), or an HTTP status of an outage (408, 429, 5xx) that carried no SOAP fault. A SOAP fault or
+     * any other status is an answer and does not heal.
      */
     private static boolean unreachable(WebServiceException failure, Dispatch<Source> dispatch) {
         HTTPException http = Causes.find(failure, HTTPException.class);
@@ -181,7 +182,7 @@ public final class PasswordLogin implements Login {
             return AuthenticationException.transientStatus(http.getResponseCode());
         }
         if (Causes.find(failure, java.io.IOException.class) != null) {
-            return true;
+            return AuthenticationException.transientIo(failure);
         }
         if (failure instanceof jakarta.xml.ws.soap.SOAPFaultException) {
             return false;

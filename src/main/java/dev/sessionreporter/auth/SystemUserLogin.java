@@ -155,8 +155,8 @@ public final class SystemUserLogin implements Login {
             }
             return parse(response.body());
         } catch (IOException e) {
-            throw AuthenticationException.unavailable("PartnerSystemUser Authenticate at " + authenticateUrl + " failed: "
-                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+            throw ioFailure("PartnerSystemUser Authenticate at " + authenticateUrl + " failed: "
+                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AuthenticationException("interrupted while logging in");
@@ -166,6 +166,12 @@ public final class SystemUserLogin implements Login {
     /** An outage status (408, 429, 5xx) is transient; any other status is an answer that does not heal by retrying. */
     private static AuthenticationException failedStatus(String message, int status) {
         return AuthenticationException.transientStatus(status) ? AuthenticationException.unavailable(message)
+                : new AuthenticationException(message);
+    }
+
+    /** Unreachable (transient) unless a certificate or host name failure caused it. */
+    private static AuthenticationException ioFailure(String message, IOException failure) {
+        return AuthenticationException.transientIo(failure) ? AuthenticationException.unavailable(message)
                 : new AuthenticationException(message);
     }
 
@@ -230,8 +236,8 @@ public final class SystemUserLogin implements Login {
             }
             return JWKSet.parse(response.body());
         } catch (IOException e) {
-            throw AuthenticationException.unavailable("cannot read the JWKS at " + jwksUrl + ": " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+            throw ioFailure("cannot read the JWKS at " + jwksUrl + ": " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
         } catch (java.text.ParseException e) {
             throw new AuthenticationException("the JWKS at " + jwksUrl + " is not a JWK set");
         } catch (InterruptedException e) {

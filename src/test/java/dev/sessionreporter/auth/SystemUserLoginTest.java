@@ -2,6 +2,12 @@ package dev.sessionreporter.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.ConnectException;
+import java.net.http.HttpTimeoutException;
+import java.security.cert.CertificateException;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -33,5 +39,17 @@ class SystemUserLoginTest {
     })
     void netServerUrlClaimIsTheTenantWhateverServicesVersionItNames(String claim, String tenantBase) {
         assertThat(SystemUserLogin.tenantBase(claim)).isEqualTo(tenantBase);
+    }
+    /** A login endpoint that cannot be reached heals by itself; an untrusted certificate or wrong host name does not. */
+    @Test
+    void connectionFailuresAreAnOutageButCertificateAndHostNameFailuresAreNot() {
+        assertThat(Login.AuthenticationException.transientIo(new ConnectException("Connection refused"))).isTrue();
+        assertThat(Login.AuthenticationException.transientIo(new HttpTimeoutException("timed out"))).isTrue();
+        assertThat(Login.AuthenticationException.transientIo(
+                new SSLHandshakeException("Remote host terminated the handshake"))).isTrue();
+        SSLHandshakeException untrusted = new SSLHandshakeException("PKIX path building failed");
+        untrusted.initCause(new CertificateException("unable to find valid certification path"));
+        assertThat(Login.AuthenticationException.transientIo(untrusted)).isFalse();
+        assertThat(Login.AuthenticationException.transientIo(new SSLPeerUnverifiedException("host name mismatch"))).isFalse();
     }
 }
