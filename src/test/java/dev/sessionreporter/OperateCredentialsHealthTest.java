@@ -46,6 +46,9 @@ class OperateCredentialsHealthTest extends ReporterTestSupport {
         properties.setProperty("superoffice.auth.retry-after", "1s");
         properties.setProperty("reporter.management.enabled", "true");
         properties.setProperty("reporter.management.port", Integer.toString(MANAGEMENT_PORT));
+        // as shipped, a login outage counts against the circuit breaker; a short open state lets the test see the recovery
+        properties.setProperty("reporter.circuit-breaker.enabled", "true");
+        properties.setProperty("reporter.circuit-breaker.wait-in-open-state", "1s");
         return properties;
     }
 

@@ -47,6 +47,9 @@ class PasswordAuthTest extends ReporterTestSupport {
         properties.setProperty("superoffice.password", PASSWORD);
         properties.setProperty("superoffice.auth.retry-after", "1s");
         properties.setProperty("reporter.queue.concurrent-consumers", "4");
+        // as shipped, a login outage counts against the circuit breaker; a short open state lets the test see the recovery
+        properties.setProperty("reporter.circuit-breaker.enabled", "true");
+        properties.setProperty("reporter.circuit-breaker.wait-in-open-state", "1s");
         return properties;
     }
 
@@ -92,7 +95,7 @@ class PasswordAuthTest extends ReporterTestSupport {
         SIMULATOR.addSession(waiting, 43);
         queue().sendText(waiting);
         await().atMost(Duration.ofSeconds(10)).until(() -> SIMULATOR.authenticationRequests().stream()
-                .filter(request -> request.responseStatus() == 0).count() >= 2);
+                .filter(request -> request.responseStatus() == 0).count() >= 1);
         assertThat(queue().receive(QueueClient.DEAD_LETTER_QUEUE, 500)).as("a login outage is no reason to dead-letter")
                 .isNull();
 
