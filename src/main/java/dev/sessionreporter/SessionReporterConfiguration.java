@@ -1,6 +1,7 @@
 package dev.sessionreporter;
 
 import dev.sessionreporter.auth.AuthMode;
+import dev.sessionreporter.auth.CredentialRejection;
 import dev.sessionreporter.auth.Login;
 import dev.sessionreporter.auth.PasswordLogin;
 import dev.sessionreporter.auth.StaticTicketLogin;
@@ -137,6 +138,8 @@ public class SessionReporterConfiguration implements CamelConfiguration {
     String maxTicketAge;
     @PropertyInject("superoffice.auth.retry-after")
     String loginRetryAfter;
+    @PropertyInject("superoffice.auth.credential-rejection-types")
+    String credentialRejectionTypes;
     @PropertyInject("superoffice.auth.credential-rejection-pattern")
     String credentialRejectionPattern;
     @PropertyInject("superoffice.allow-insecure-http")
@@ -364,8 +367,9 @@ public class SessionReporterConfiguration implements CamelConfiguration {
 
     @BindToRegistry("reportSessionActiveAnswer")
     public ReportSessionActiveAnswer reportSessionActiveAnswer() {
-        return new ReportSessionActiveAnswer(secretRedactor(),
-                Settings.pattern("superoffice.auth.credential-rejection-pattern", credentialRejectionPattern));
+        return new ReportSessionActiveAnswer(secretRedactor(), CredentialRejection.fromSettings(
+                "superoffice.auth.credential-rejection-types", credentialRejectionTypes,
+                "superoffice.auth.credential-rejection-pattern", credentialRejectionPattern));
     }
 
     @BindToRegistry("ticketRenewal")
@@ -603,7 +607,8 @@ public class SessionReporterConfiguration implements CamelConfiguration {
                 Settings.require("superoffice.auth.system-user-token", systemUserToken);
                 Settings.require("superoffice.auth.private-key-file", privateKeyFile);
                 Settings.require("superoffice.auth.context-identifier", contextIdentifier);
-                String host = Settings.origin("superoffice.url", url);
+                // the environment's login host (sod/qaonline/online), never a numbered data host like online3
+                String host = SystemUserLogin.loginOrigin(url);
                 yield new SystemUserLogin(
                         java.net.URI.create(Settings.orDefault(systemUserUrl, host + "/Login/api/PartnerSystemUser/Authenticate")),
                         applicationToken, contextIdentifier.strip(), systemUserToken.strip(),

@@ -158,23 +158,6 @@ final class Settings {
     }
 
     /** scheme://host[:port] of a URL, e.g. https://online3.superoffice.com for the Online login endpoints. */
-    static String origin(String property, String url) {
-        URI uri = URI.create(url);
-        return uri.getScheme() + "://" + uri.getRawAuthority();
-    }
-
-    static java.util.regex.Pattern pattern(String property, String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return java.util.regex.Pattern.compile(value);
-        } catch (java.util.regex.PatternSyntaxException e) {
-            throw new StartupConfigurationException("Property " + property + " is not a valid regular expression: "
-                    + e.getDescription());
-        }
-    }
-
     static java.security.PrivateKey privateKey(String property, String file) {
         try {
             return dev.sessionreporter.auth.SystemUserLogin.readPrivateKey(java.nio.file.Path.of(file.strip()));

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.sessionreporter.failure.ReporterHeaders;
+import dev.sessionreporter.operate.CredentialsCheck;
 import dev.sessionreporter.simulator.ReceivedRequest;
+import dev.sessionreporter.simulator.SimulatedFailure;
 import dev.sessionreporter.support.CapturedLog;
 import dev.sessionreporter.support.QueueClient;
 import dev.sessionreporter.support.ReporterTestSupport;
@@ -20,14 +22,21 @@ import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Properties;
+import org.apache.camel.health.HealthCheck;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * superoffice.auth.mode=system-user against the simulator's PartnerSystemUser endpoint: the signed system-user token
  * is exchanged for a JWT whose signature is verified against the JWKS; its ticket is used, and its netserver_url
- * (another tenant path than superoffice.url) is where the calls go. A JWT from an unknown key is refused.
+ * (another tenant path than superoffice.url, naming another Services version) is where the calls go. A JWT from an
+ * unknown key is refused; an unreachable login service is waited out, not dead-lettered.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SystemUserAuthTest extends ReporterTestSupport {
     private static final String SYSTEM_USER_TOKEN = "SysUserTok-" + TestSecrets.sessionKey("sys1");
     private static final String CONTEXT = "Cust12345";
@@ -49,11 +58,42 @@ class SystemUserAuthTest extends ReporterTestSupport {
         properties.setProperty("superoffice.auth.jwks-url", SIMULATOR.jwksUrl());
         // the next login after a failure within the test's wait, not after the shipped 30 s
         properties.setProperty("superoffice.auth.retry-after", "1s");
+        // as shipped, a login outage counts against the circuit breaker; a short open state lets the test see the recovery
+        properties.setProperty("reporter.circuit-breaker.enabled", "true");
+        properties.setProperty("reporter.circuit-breaker.wait-in-open-state", "1s");
         return properties;
     }
 
     @Test
+    @Order(1)
+    void unreachablePartnerSystemUserIsRetriedAndNeverDeadLettered() throws Exception {
+        String before = TestSecrets.sessionKey("sysb");
+        SIMULATOR.addSession(before, 24);
+        queue().sendText(before);
+        await().atMost(Duration.ofSeconds(15)).until(() -> SIMULATOR.acceptedReportCount(before) == 1);
+
+        // the login service answers 503 (its load balancer) and the server rejects the ticket in use
+        SIMULATOR.failLogins(SimulatedFailure.httpStatus(503));
+        SIMULATOR.expireAllTickets();
+        String waiting = TestSecrets.sessionKey("sysw");
+        SIMULATOR.addSession(waiting, 25);
+        queue().sendText(waiting);
+        await().atMost(Duration.ofSeconds(10)).until(() -> SIMULATOR.authenticationRequests().stream()
+                .filter(request -> request.responseStatus() == 503).count() >= 1);
+        assertThat(queue().receive(QueueClient.DEAD_LETTER_QUEUE, 500)).as("a login outage is no reason to dead-letter")
+                .isNull();
+        assertThat(context.getRegistry().lookupByNameAndType("superOfficeCredentialsCheck", CredentialsCheck.class).call()
+                .getState()).isEqualTo(HealthCheck.State.DOWN);
+
+        SIMULATOR.clearFailures();
+        await().atMost(Duration.ofSeconds(30)).until(() -> SIMULATOR.acceptedReportCount(waiting) == 1);
+        assertThat(queue().receive(QueueClient.DEAD_LETTER_QUEUE, 300)).isNull();
+    }
+
+    @Test
+    @Order(2)
     void exchangesTheSignedTokenForAVerifiedJwtAndCallsTheTenantsCurrentHost() throws Exception {
+        SIMULATOR.expireAllTickets(); // this test starts with a login of its own
         int loginsBefore = SIMULATOR.loginCount();
         String key = TestSecrets.sessionKey("syst");
         SIMULATOR.addSession(key, 21);
@@ -61,10 +101,13 @@ class SystemUserAuthTest extends ReporterTestSupport {
         queue().sendText(key);
 
         await().atMost(Duration.ofSeconds(15)).until(() -> SIMULATOR.acceptedReportCount(key) == 1);
-        ReceivedRequest request = SIMULATOR.requestsFor(key).get(0);
+        List<ReceivedRequest> requests = SIMULATOR.requestsFor(key);
+        ReceivedRequest request = requests.get(requests.size() - 1);
         assertThat(request.ticket()).startsWith("7T:").isNotEqualTo(TestSecrets.TICKET);
+        // the JWT's netserver_url names the tenant with another Services version (.../Remote/Services86/, as
+        // SuperOffice's published sample): the call goes to that tenant's Services88 CustomerService
         assertThat(request.path()).as("netserver_url of the JWT, not superoffice.url's tenant")
-                .startsWith("/" + CONTEXT + "/Remote/Services88/CustomerService.svc");
+                .isEqualTo("/" + CONTEXT + "/Remote/Services88/CustomerService.svc");
         assertThat(SIMULATOR.loginCount() - loginsBefore).isEqualTo(1);
 
         // the partner key is replaced on the server: the next login's signature no longer verifies

@@ -1,6 +1,7 @@
 package dev.sessionreporter.soap;
 
 import dev.sessionreporter.MicroBenchmark;
+import dev.sessionreporter.auth.CredentialRejection;
 import dev.sessionreporter.auth.TicketCache;
 import dev.sessionreporter.failure.ReporterHeaders;
 import dev.sessionreporter.secret.SecretRedactor;
@@ -8,7 +9,6 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 import javax.xml.namespace.QName;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.apache.camel.Exchange;
@@ -50,7 +50,7 @@ public class SoapMessageBenchmark extends MicroBenchmark {
     public void setUp() throws Exception {
         request = new ReportSessionActiveRequest("app-token-0123456789", TicketCache.fixed("7T:ticket-0123456789"), null);
         answer = new ReportSessionActiveAnswer(new SecretRedactor("app-token-0123456789", "7T:ticket-0123456789"),
-                Pattern.compile("(?i)ticket|credential|authenticat|session expired"));
+                CredentialRejection.fromSettings("types", "SoCredentialsException", "pattern", ""));
         answerPayload = parse(ANSWER);
         context = new DefaultCamelContext();
         context.start();

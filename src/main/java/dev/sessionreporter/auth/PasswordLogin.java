@@ -20,6 +20,7 @@ import org.apache.cxf.headers.Header;
 import org.apache.cxf.jaxws.DispatchImpl;
 import org.apache.cxf.staxutils.StaxUtils;
 import org.apache.cxf.transport.http.HTTPConduit;
+import org.apache.cxf.transport.http.HTTPException;
 import org.apache.cxf.transports.http.configuration.HTTPClientPolicy;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -70,8 +71,8 @@ public final class PasswordLogin implements Login {
             Source answer = dispatch.invoke(new DOMSource(request()));
             return ticketFrom(StaxUtils.read(answer), dispatch);
         } catch (WebServiceException e) {
-            throw new AuthenticationException("SoPrincipal.AuthenticateUsernamePassword at " + url + " failed: "
-                    + rootMessage(e));
+            String message = "SoPrincipal.AuthenticateUsernamePassword at " + url + " failed: " + rootMessage(e);
+            throw unreachable(e, dispatch) ? AuthenticationException.unavailable(message) : new AuthenticationException(message);
         } catch (javax.xml.stream.XMLStreamException e) {
             throw new AuthenticationException("SoPrincipal answered something that is not XML");
         } finally {
@@ -168,6 +169,30 @@ public final class PasswordLogin implements Login {
         } catch (javax.xml.parsers.ParserConfigurationException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * An outage rather than an answer: no connection, a reset or timeout (an I/O error other than a certificate or
+     * host name failure), or an HTTP status of an outage (408, 429, 5xx) that carried no SOAP fault. A SOAP fault or
+     * any other status is an answer and does not heal.
+     */
+    private static boolean unreachable(WebServiceException failure, Dispatch<Source> dispatch) {
+        HTTPException http = Causes.find(failure, HTTPException.class);
+        if (http != null) {
+            return AuthenticationException.transientStatus(http.getResponseCode());
+        }
+        if (Causes.find(failure, java.io.IOException.class) != null) {
+            return AuthenticationException.transientIo(failure);
+        }
+        if (failure instanceof jakarta.xml.ws.soap.SOAPFaultException) {
+            return false;
+        }
+        Object status = dispatch.getResponseContext() == null ? null
+                : dispatch.getResponseContext().get(jakarta.xml.ws.handler.MessageContext.HTTP_RESPONSE_CODE);
+        if (status instanceof Integer code && code >= 300) {
+            return AuthenticationException.transientStatus(code);
+        }
+        return false;
     }
 
     private static String rootMessage(Throwable failure) {

@@ -41,6 +41,10 @@ import javax.net.ssl.SSLContext;
 public final class SystemUserLogin implements Login {
     static final String TICKET_CLAIM = "http://schemes.superoffice.net/identity/ticket";
     static final String NETSERVER_URL_CLAIM = "http://schemes.superoffice.net/identity/netserver_url";
+    private static final java.util.regex.Pattern REMOTE_SERVICES =
+            java.util.regex.Pattern.compile("(?i)/?Remote/Services\\d+/?$");
+    private static final java.util.regex.Pattern ONLINE_HOST =
+            java.util.regex.Pattern.compile("(sod|qaonline|online)\\d*\\.superoffice\\.com");
     private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyyMMddHHmm").withZone(ZoneOffset.UTC);
 
     private final URI authenticateUrl;
@@ -119,7 +123,7 @@ public final class SystemUserLogin implements Login {
             if (ticket == null || ticket.isBlank()) {
                 throw new AuthenticationException("the system-user JWT carries no ticket claim");
             }
-            return new Ticket(ticket, claims.getStringClaim(NETSERVER_URL_CLAIM), clock.instant());
+            return new Ticket(ticket, tenantBase(claims.getStringClaim(NETSERVER_URL_CLAIM)), clock.instant());
         } catch (java.text.ParseException e) {
             throw new AuthenticationException("the system-user JWT claims are not strings");
         }
@@ -146,16 +150,67 @@ public final class SystemUserLogin implements Login {
                     .header("Content-Type", "application/json").header("Accept", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
-                throw new AuthenticationException("PartnerSystemUser Authenticate answered HTTP " + response.statusCode());
+                throw failedStatus("PartnerSystemUser Authenticate answered HTTP " + response.statusCode(),
+                        response.statusCode());
             }
-            return json.readTree(response.body());
+            return parse(response.body());
         } catch (IOException e) {
-            throw new AuthenticationException("PartnerSystemUser Authenticate at " + authenticateUrl + " failed: "
-                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+            throw ioFailure("PartnerSystemUser Authenticate at " + authenticateUrl + " failed: "
+                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AuthenticationException("interrupted while logging in");
         }
+    }
+
+    /** An outage status (408, 429, 5xx) is transient; any other status is an answer that does not heal by retrying. */
+    private static AuthenticationException failedStatus(String message, int status) {
+        return AuthenticationException.transientStatus(status) ? AuthenticationException.unavailable(message)
+                : new AuthenticationException(message);
+    }
+
+    /** Unreachable (transient) unless a certificate or host name failure caused it. */
+    private static AuthenticationException ioFailure(String message, IOException failure) {
+        return AuthenticationException.transientIo(failure) ? AuthenticationException.unavailable(message)
+                : new AuthenticationException(message);
+    }
+
+    private JsonNode parse(String body) throws AuthenticationException {
+        try {
+            return json.readTree(body);
+        } catch (IOException e) {
+            throw new AuthenticationException("PartnerSystemUser Authenticate answered something that is not JSON");
+        }
+    }
+
+    /**
+     * The tenant's base URL from the {@code netserver_url} claim, without the {@code Remote/ServicesNN/} it may end in:
+     * the claim names the tenant, its Services version is not guaranteed (SuperOffice's published sample,
+     * superoffice-docs api/authentication/online/validate-security-tokens.md, ends in {@code /Remote/Services86/}),
+     * and this reporter always calls {@code Remote/Services88/CustomerService.svc}.
+     */
+    static String tenantBase(String netServerUrl) {
+        if (netServerUrl == null || netServerUrl.isBlank()) {
+            return null;
+        }
+        String base = REMOTE_SERVICES.matcher(netServerUrl.strip()).replaceFirst("");
+        return base.endsWith("/") ? base : base + "/";
+    }
+
+    /**
+     * Where to log in (PartnerSystemUser, JWKS) for a CustomerService address: SuperOffice Online's environment login
+     * host {@code sod}, {@code qaonline} or {@code online}.superoffice.com even when the address names a numbered host
+     * ({@code online3}, {@code sod2}) — superoffice-docs api/authentication/online/api.md: never authenticate against
+     * a numbered host, those serve API data access only. Any other host (on-site, a test server) is used as it is.
+     */
+    public static String loginOrigin(String customerServiceUrl) {
+        URI uri = URI.create(customerServiceUrl.strip());
+        String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(java.util.Locale.ROOT);
+        java.util.regex.Matcher online = ONLINE_HOST.matcher(host);
+        if (online.matches()) {
+            return "https://" + online.group(1) + ".superoffice.com";
+        }
+        return uri.getScheme() + "://" + uri.getRawAuthority();
     }
 
     private JWTClaimsSet verified(String jwt) throws AuthenticationException {
@@ -177,11 +232,14 @@ public final class SystemUserLogin implements Login {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(jwksUrl).timeout(timeout).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
-                throw new AuthenticationException("the JWKS at " + jwksUrl + " answered HTTP " + response.statusCode());
+                throw failedStatus("the JWKS at " + jwksUrl + " answered HTTP " + response.statusCode(), response.statusCode());
             }
             return JWKSet.parse(response.body());
-        } catch (IOException | java.text.ParseException e) {
-            throw new AuthenticationException("cannot read the JWKS at " + jwksUrl + ": " + e.getClass().getSimpleName());
+        } catch (IOException e) {
+            throw ioFailure("cannot read the JWKS at " + jwksUrl + ": " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
+        } catch (java.text.ParseException e) {
+            throw new AuthenticationException("the JWKS at " + jwksUrl + " is not a JWK set");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AuthenticationException("interrupted while reading the JWKS");

@@ -35,7 +35,7 @@ public class FailureClassifier {
     public Classification classify(Throwable failure) {
         ReportFailedException reported = Causes.find(failure, ReportFailedException.class);
         if (reported != null) {
-            return new Classification(reported.reason(), false, reported.getMessage());
+            return new Classification(reported.reason(), reported.isTransient(), reported.getMessage());
         }
         HTTPException http = Causes.find(failure, HTTPException.class);
         if (http != null) {

@@ -6,10 +6,21 @@ package dev.sessionreporter.failure;
  */
 public class ReportFailedException extends RuntimeException {
     private final FailureReason reason;
+    private final boolean transientFailure;
 
     public ReportFailedException(FailureReason reason, String safeDetail) {
+        this(reason, safeDetail, false);
+    }
+
+    /** {@code transientFailure}: retried like a connection failure instead of dead-lettered at once. */
+    protected ReportFailedException(FailureReason reason, String safeDetail, boolean transientFailure) {
         super(safeDetail, null, false, false);
         this.reason = reason;
+        this.transientFailure = transientFailure;
+    }
+
+    public boolean isTransient() {
+        return transientFailure;
     }
 
     public FailureReason reason() {

@@ -70,8 +70,9 @@ import org.slf4j.LoggerFactory;
  *       fixed constructor ticket (forever, unless {@link #setAcceptFixedTicket}{@code (false)}); others are answered
  *       {@code Succeeded=false}, {@code SoCredentialsException}.</li>
  * </ul>
- * These requests are recorded in {@link #authenticationRequests()}, not in {@link #requests()}; injected
- * {@link SimulatedFailure}s apply to ReportSessionActive only. {@link #startHttps} serves all of it over TLS.
+ * These requests are recorded in {@link #authenticationRequests()}, not in {@link #requests()}; {@link #failFor} and
+ * {@link #failAll} apply to ReportSessionActive only, {@link #failLogins} (an outage: HTTP status, dropped connection,
+ * delay) to these login endpoints only. {@link #startHttps} serves all of it over TLS.
  *
  * <p>Never logs the application token, the ticket, a password or a full session key.
  */
@@ -102,8 +103,15 @@ public final class CustomerServiceSimulator implements AutoCloseable {
     public static final String WEBAPI_URL_CLAIM = "http://schemes.superoffice.net/identity/webapi_url";
     /** JWT claim holding the context identifier ({@code CustNNNNN}). */
     public static final String CONTEXT_CLAIM = "http://schemes.superoffice.net/identity/ctx";
-    /** The {@code aud} of the simulator's JWTs (the JWT's {@code iss} is {@link #baseUrl()}). */
-    public static final String JWT_AUDIENCE = "spn:session-reporter-simulator";
+    /** JWT claim holding the tenant database serial number; the system-user JWT's audience is "spn:" + it. */
+    public static final String SERIAL_CLAIM = "http://schemes.superoffice.net/identity/serial";
+    /** The {@code iss} of system-user JWTs (superoffice-docs api/authentication/online/validate-security-tokens.md). */
+    public static final String JWT_ISSUER = "SuperOffice AS";
+
+    /** ExceptionType of a missing, unknown or expired ticket (undocumented by SuperOffice; see process()). */
+    public static final String REJECTED_IDENTITY_TYPE = "SoCredentialsException";
+    private static final String REJECTED_IDENTITY_MESSAGE = "The identity could not be verified. Log in again.";
+    private static final String REJECTED_IDENTITY_FRIENDLY_TEXT = "You have been logged out. Please log in again.";
 
     static final int MAX_BODY_BYTES = 1024 * 1024;
 
@@ -120,6 +128,7 @@ public final class CustomerServiceSimulator implements AutoCloseable {
     private final Map<String, Integer> sessions = new ConcurrentHashMap<>();
     private final Map<String, SimulatedFailure> failuresByKey = new ConcurrentHashMap<>();
     private final AtomicReference<SimulatedFailure> globalFailure = new AtomicReference<>();
+    private final AtomicReference<SimulatedFailure> loginFailure = new AtomicReference<>();
     private final List<Recorded> recorded = Collections.synchronizedList(new ArrayList<>());
     /** Client address and port of every request: one entry per TCP connection the clients opened. */
     private final Set<InetSocketAddress> clientConnections = ConcurrentHashMap.newKeySet();
@@ -295,6 +304,15 @@ public final class CustomerServiceSimulator implements AutoCloseable {
         partnerSystemUser.setNetServerUrl(netServerUrl);
     }
 
+    /**
+     * The Services version the default {@code netserver_url} claim names ({@code <base>/<ctx>/Remote/<services>/});
+     * default {@code Services86}, as SuperOffice's published token sample: the claim names the tenant, not the
+     * version a client calls.
+     */
+    public void setNetServerServices(String services) {
+        partnerSystemUser.setNetServerServices(services);
+    }
+
     /** Logins that issued a ticket (SoPrincipal and PartnerSystemUser), since construction. */
     public int loginCount() {
         return tickets.issuedCount();
@@ -347,6 +365,23 @@ public final class CustomerServiceSimulator implements AutoCloseable {
     public void clearFailures() {
         globalFailure.set(null);
         failuresByKey.clear();
+        loginFailure.set(null);
+    }
+
+    /**
+     * An outage of the login endpoints (SoPrincipal, PartnerSystemUser Authenticate, JWKS), as the load balancer in
+     * front of them gives it: {@link SimulatedFailure#httpStatus} (e.g. 503, no SOAP or JSON), {@link
+     * SimulatedFailure#dropConnection}, {@link SimulatedFailure#delay}, or {@link SimulatedFailure#failTimes} of one
+     * of them. Answered before any check of the request; CustomerService is not affected. Cleared by
+     * {@link #clearFailures()}.
+     */
+    public void failLogins(SimulatedFailure failure) {
+        SimulatedFailure inner = failure instanceof SimulatedFailure.FailTimes times ? times.failure() : failure;
+        if (!(inner instanceof SimulatedFailure.HttpStatus || inner instanceof SimulatedFailure.DropConnection
+                || inner instanceof SimulatedFailure.Delay)) {
+            throw new IllegalArgumentException("a login outage is an HTTP status, a dropped connection or a delay: " + failure);
+        }
+        loginFailure.set(failure);
     }
 
     // ------------------------------------------------------------------ what it received
@@ -484,10 +519,22 @@ public final class CustomerServiceSimulator implements AutoCloseable {
             } else {
                 Charset charset = requestCharset(first(facts.headers, "content-type"));
                 facts.body = SimXml.decodeLeniently(bytes, charset == null ? StandardCharsets.UTF_8 : charset);
-                if (json) {
-                    processJson(facts, bytes);
+                SimulatedFailure outage = facts.authentication ? resolve(loginFailure.get()) : null;
+                if (outage instanceof SimulatedFailure.HttpStatus f) {
+                    facts.reject(Answer.of(f.status(), "text/html; charset=utf-8",
+                            html(f.status(), SimHttpServer.reasonPhrase(f.status()))),
+                            "injected login outage: HTTP " + f.status());
+                } else if (outage instanceof SimulatedFailure.DropConnection) {
+                    facts.reject(new Answer(0, null, null, Map.of(), true), "injected login outage: dropped connection");
                 } else {
-                    process(facts, bytes, charset);
+                    if (outage instanceof SimulatedFailure.Delay f) {
+                        facts.delay = f.delay();
+                    }
+                    if (json) {
+                        processJson(facts, bytes);
+                    } else {
+                        process(facts, bytes, charset);
+                    }
                 }
             }
         } catch (RuntimeException e) {
@@ -672,22 +719,19 @@ public final class CustomerServiceSimulator implements AutoCloseable {
             facts.reject(soapAnswer(false, tokenProblem[0], 0), tokenProblem[1]);
             return;
         }
+        // NetServer's exact ExceptionType and Message for a missing, unknown or expired ticket are not documented.
+        // The type is a NetServer security exception name; the messages are deliberately plain and do not use the
+        // words a client might key on (ticket, credential, authenticate): a client must decide on ExceptionType.
         if (facts.ticket == null || facts.ticket.isEmpty()) {
-            facts.reject(soapAnswer(false, exceptionInfo(
-                    "Invalid ticket: no ticket was supplied, the credentials were not accepted.",
-                    "Your credentials were not accepted. Please log in again.",
-                    "SoCredentialsException", "SuperOffice.CRM.Security"), 0),
-                    "missing Credentials/Ticket");
+            facts.reject(soapAnswer(false, exceptionInfo(REJECTED_IDENTITY_MESSAGE, REJECTED_IDENTITY_FRIENDLY_TEXT,
+                    REJECTED_IDENTITY_TYPE, "SuperOffice.CRM.Security"), 0), "missing Credentials/Ticket");
             return;
         }
         String ticketProblem = ticketProblem(facts.ticket);
         if (ticketProblem != null) {
-            // an expired ticket says so; an unknown one keeps the message the simulator always gave
             facts.reject(soapAnswer(false, exceptionInfo(ticketProblem.equals("expired ticket")
-                    ? "Invalid ticket: the ticket has expired or is not valid; the credentials were not accepted."
-                    : "Invalid ticket: the credentials were not accepted.",
-                    "Your credentials were not accepted. Please log in again.",
-                    "SoCredentialsException", "SuperOffice.CRM.Security"), 0),
+                    ? "The login has timed out. Log in again." : REJECTED_IDENTITY_MESSAGE,
+                    REJECTED_IDENTITY_FRIENDLY_TEXT, REJECTED_IDENTITY_TYPE, "SuperOffice.CRM.Security"), 0),
                     ticketProblem);
             return;
         }

@@ -57,10 +57,15 @@ import java.util.function.Supplier;
  * Wrong method 405, wrong content type 415, malformed JSON or not a JSON object 400 (same JSON shape).
  *
  * <p>The JWT: RS256, {@code kid} of the simulator's own RSA key (generated on first use, kept for the simulator's
- * life), {@code typ JWT}; claims {@code iss} = the simulator's base URL, {@code aud} = {@value
- * CustomerServiceSimulator#JWT_AUDIENCE}, {@code sub}, {@code iat}/{@code nbf} = now, {@code exp} = now + ticket
- * lifetime, {@code jti}, and the SuperOffice claims {@code .../identity/ticket} (a newly issued ticket, counted as a
- * login), {@code .../identity/netserver_url}, {@code .../identity/webapi_url} and {@code .../identity/ctx}.
+ * life), {@code typ JWT}; claims as SuperOffice's published system-user token (superoffice-docs
+ * api/authentication/online/validate-security-tokens.md: sample claims and, for "System User", issuer
+ * {@code SuperOffice AS} and audience {@code spn:<serial claim value>}): {@code iss} = {@value
+ * CustomerServiceSimulator#JWT_ISSUER}, {@code aud} = {@code spn:} + the tenant's {@code .../identity/serial},
+ * {@code sub}, {@code iat}/{@code nbf} = now, {@code exp} = now + ticket lifetime, {@code jti}, and the SuperOffice
+ * claims {@code .../identity/ticket} (a newly issued ticket, counted as a login), {@code .../identity/netserver_url}
+ * (the tenant's SOAP base; like the published sample {@code https://sod.superoffice.com/Cust26759/Remote/Services86/}
+ * it names a Services version that need not be the one a client calls: {@link #setNetServerServices}),
+ * {@code .../identity/webapi_url}, {@code .../identity/ctx} and {@code .../identity/serial}.
  *
  * <p>Checks in order: required properties, ReturnTokenType (JWT only), ApplicationToken (skipped when the simulator
  * has none, like on-site), known system user token, its context identifier, the signature, then the timestamp
@@ -85,6 +90,7 @@ final class PartnerSystemUserService {
     private final Supplier<String> baseUrl;
     private final String keyId;
     private volatile String netServerUrl;
+    private volatile String netServerServices = "Services86";
     private volatile RSAKey signingKey;
 
     PartnerSystemUserService(TicketRegistry tickets, Supplier<String> applicationToken, Supplier<String> baseUrl,
@@ -107,6 +113,16 @@ final class PartnerSystemUserService {
 
     void setNetServerUrl(String netServerUrl) {
         this.netServerUrl = netServerUrl;
+    }
+
+    /** The {@code Remote/<services>/} the default netserver_url claim ends in (default Services86, as the sample). */
+    void setNetServerServices(String services) {
+        this.netServerServices = Objects.requireNonNull(services, "services");
+    }
+
+    /** The tenant database serial number of the serial claim (the JWT's audience is "spn:" + it). */
+    static String serial(String contextIdentifier) {
+        return Integer.toString(Math.floorMod(contextIdentifier.toLowerCase(Locale.ROOT).hashCode(), 2_000_000_000));
     }
 
     // ------------------------------------------------------------------ JWKS
@@ -243,11 +259,12 @@ final class PartnerSystemUserService {
         String base = baseUrl.get();
         String netServer = netServerUrl;
         if (netServer == null) {
-            netServer = base + "/" + context + "/Remote/Services88/";
+            netServer = base + "/" + context + "/Remote/" + netServerServices + "/";
         }
+        String serial = serial(context);
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
-                .issuer(base)
-                .audience(CustomerServiceSimulator.JWT_AUDIENCE)
+                .issuer(CustomerServiceSimulator.JWT_ISSUER)
+                .audience("spn:" + serial)
                 .subject("system-user@" + context)
                 .issueTime(Date.from(now))
                 .notBeforeTime(Date.from(now))
@@ -257,6 +274,7 @@ final class PartnerSystemUserService {
                 .claim(CustomerServiceSimulator.NETSERVER_URL_CLAIM, netServer)
                 .claim(CustomerServiceSimulator.WEBAPI_URL_CLAIM, base + "/" + context + "/api/")
                 .claim(CustomerServiceSimulator.CONTEXT_CLAIM, context)
+                .claim(CustomerServiceSimulator.SERIAL_CLAIM, serial)
                 .build();
         RSAKey key = key();
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID())

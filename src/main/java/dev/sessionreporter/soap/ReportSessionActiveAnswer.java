@@ -1,5 +1,6 @@
 package dev.sessionreporter.soap;
 
+import dev.sessionreporter.auth.CredentialRejection;
 import dev.sessionreporter.failure.CredentialsRejectedException;
 import dev.sessionreporter.failure.FailureReason;
 import dev.sessionreporter.failure.ReportFailedException;
@@ -8,7 +9,6 @@ import dev.sessionreporter.secret.SecretRedactor;
 import dev.sessionreporter.secret.SessionKeyMask;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import javax.xml.namespace.QName;
 import javax.xml.transform.Source;
 import javax.xml.transform.dom.DOMSource;
@@ -29,9 +29,9 @@ public class ReportSessionActiveAnswer {
     private static final int MAX_DETAIL = 500;
 
     private final SecretRedactor redactor;
-    private final Pattern credentialRejection;
+    private final CredentialRejection credentialRejection;
 
-    public ReportSessionActiveAnswer(SecretRedactor redactor, Pattern credentialRejection) {
+    public ReportSessionActiveAnswer(SecretRedactor redactor, CredentialRejection credentialRejection) {
         this.redactor = redactor;
         this.credentialRejection = credentialRejection;
     }
@@ -97,24 +97,34 @@ public class ReportSessionActiveAnswer {
         return loginId;
     }
 
-    /** Matched against the raw ExceptionType and Message (the detail kept for the operator is redacted). */
+    /** ExceptionType (or the InnerException's) first, Message only by a configured fallback; see CredentialRejection. */
     private boolean credentialsRejected(Element exceptionInfo) {
         if (credentialRejection == null || exceptionInfo == null || isNil(exceptionInfo)) {
             return false;
         }
-        String text = text(child(exceptionInfo, "ExceptionType")) + " " + text(child(exceptionInfo, "Message"));
-        return credentialRejection.matcher(text).find();
+        Element inner = child(exceptionInfo, "InnerException");
+        return credentialRejection.matches(text(child(exceptionInfo, "ExceptionType")),
+                inner == null ? null : text(child(inner, "ExceptionType")), text(child(exceptionInfo, "Message")));
     }
 
+    /** The server's ExceptionInfo as the operator needs it: type, message and the inner exception's, redacted. */
     private String exceptionInfo(Element exceptionInfo, String sessionKey) {
         if (exceptionInfo == null || isNil(exceptionInfo)) {
             return "no ExceptionInfo";
         }
-        String type = text(child(exceptionInfo, "ExceptionType"));
-        String message = text(child(exceptionInfo, "Message"));
-        String detail = (type == null ? "" : type + ": ") + (message == null ? "(no message)" : message);
+        String detail = typeAndMessage(exceptionInfo);
+        Element inner = child(exceptionInfo, "InnerException");
+        if (inner != null && !isNil(inner)) {
+            detail = detail + " (inner: " + typeAndMessage(inner) + ")";
+        }
         detail = redactor.redact(detail, sessionKey);
         return detail.length() > MAX_DETAIL ? detail.substring(0, MAX_DETAIL) + "…" : detail;
+    }
+
+    private static String typeAndMessage(Element exceptionInfo) {
+        String type = text(child(exceptionInfo, "ExceptionType"));
+        String message = text(child(exceptionInfo, "Message"));
+        return (type == null ? "" : type + ": ") + (message == null ? "(no message)" : message);
     }
 
     private static ReportFailedException malformed(String detail) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sessionreporter.failure.FailureReason;
 import dev.sessionreporter.failure.ReportFailedException;
+import dev.sessionreporter.support.CapturedLog;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +26,7 @@ class TicketCacheTest {
     private static final class CountingLogin implements Login {
         final AtomicInteger logins = new AtomicInteger();
         volatile boolean refuse;
+        volatile boolean unreachable;
         private final Clock clock;
 
         CountingLogin(Clock clock) {
@@ -36,6 +38,9 @@ class TicketCacheTest {
             int n = logins.incrementAndGet();
             if (refuse) {
                 throw new AuthenticationException("wrong password for user 'reporter'");
+            }
+            if (unreachable) {
+                throw AuthenticationException.unavailable("SoPrincipal answered HTTP 503");
             }
             sleep(20); // a login takes a while: concurrent callers must wait for it, not start their own
             return new Ticket("7T:ticket-" + n, null, clock.instant());
@@ -105,6 +110,100 @@ class TicketCacheTest {
         login.refuse = false;
         clock.advance(Duration.ofSeconds(31));
         assertThat(cache.current().value()).isEqualTo("7T:ticket-2");
+    }
+
+    @Test
+    void failedRenewalAtTheMaximumAgeKeepsTheCurrentTicketUntilTheServerRejectsIt() {
+        CountingLogin login = new CountingLogin(clock);
+        TicketCache cache = new TicketCache(login, Duration.ofMinutes(50), Duration.ofSeconds(30), clock);
+        cache.current();
+        login.refuse = true;
+        clock.advance(Duration.ofMinutes(51));
+
+        for (int i = 0; i < 10; i++) {
+            assertThat(cache.current().value()).as("the old ticket still works on the server").isEqualTo("7T:ticket-1");
+        }
+        assertThat(login.logins).as("one renewal attempt per retry-after").hasValue(2);
+        clock.advance(Duration.ofSeconds(31));
+        assertThat(cache.current().value()).isEqualTo("7T:ticket-1");
+        assertThat(login.logins).as("tried again after retry-after").hasValue(3);
+    }
+
+    @Test
+    void aRejectionAfterAFailedRenewalLogsInAtOnceAndARefusalIsThenPermanent() {
+        CountingLogin login = new CountingLogin(clock);
+        TicketCache cache = new TicketCache(login, Duration.ofMinutes(50), Duration.ofSeconds(30), clock);
+        cache.current();
+        login.refuse = true;
+        clock.advance(Duration.ofMinutes(51));
+        assertThat(cache.current().value()).isEqualTo("7T:ticket-1");
+        assertThat(cache.state()).isEqualTo(TicketCache.State.RENEWAL_FAILING);
+        assertThat(cache.isLoginFailing()).isFalse();
+
+        // only the server's rejection makes the failing login matter; it is tried again at once
+        cache.rejected("7T:ticket-1", "Succeeded=false: SoCredentialsException: The login has timed out.");
+        assertThatThrownBy(cache::current).isInstanceOfSatisfying(ReportFailedException.class, e -> {
+            assertThat(e.reason()).isEqualTo(FailureReason.AUTHENTICATION_FAILED);
+            assertThat(e.isTransient()).isFalse();
+            assertThat(e.getMessage()).contains("SoCredentialsException: The login has timed out.").contains("wrong password");
+        });
+        assertThat(login.logins).as("tried at once, not after retry-after").hasValue(3);
+        assertThat(cache.state()).isEqualTo(TicketCache.State.LOGIN_REFUSED);
+    }
+
+    @Test
+    void unreachableLoginEndpointIsTransientAndRefusedCredentialsArePermanent() {
+        CountingLogin login = new CountingLogin(clock);
+        login.unreachable = true;
+        TicketCache cache = new TicketCache(login, Duration.ofMinutes(50), Duration.ofSeconds(30), clock);
+
+        assertThatThrownBy(cache::current).isInstanceOfSatisfying(LoginUnavailableException.class, e -> {
+            assertThat(e.isTransient()).isTrue();
+            assertThat(e.getMessage()).contains("HTTP 503");
+        });
+        assertThatThrownBy(cache::current).as("still transient while waiting for retry-after")
+                .isInstanceOf(LoginUnavailableException.class);
+        assertThat(login.logins).hasValue(1);
+        assertThat(cache.state()).isEqualTo(TicketCache.State.LOGIN_UNAVAILABLE);
+        assertThat(cache.isLoginFailing()).isTrue();
+
+        login.unreachable = false;
+        login.refuse = true;
+        clock.advance(Duration.ofSeconds(31));
+        assertThatThrownBy(cache::current).isInstanceOfSatisfying(ReportFailedException.class, e -> {
+            assertThat(e).isNotInstanceOf(LoginUnavailableException.class);
+            assertThat(e.reason()).isEqualTo(FailureReason.AUTHENTICATION_FAILED);
+        });
+        assertThat(cache.state()).isEqualTo(TicketCache.State.LOGIN_REFUSED);
+
+        login.refuse = false;
+        clock.advance(Duration.ofSeconds(31));
+        assertThat(cache.current().value()).isEqualTo("7T:ticket-3");
+        assertThat(cache.state()).isEqualTo(TicketCache.State.OK);
+    }
+
+    @Test
+    void renewalWithTheLoginEndpointDownKeepsTheCurrentTicketAndItsRejectionThenIsTransient() {
+        CountingLogin login = new CountingLogin(clock);
+        TicketCache cache = new TicketCache(login, Duration.ofMinutes(50), Duration.ofSeconds(30), clock);
+        cache.current();
+        login.unreachable = true;
+        clock.advance(Duration.ofMinutes(51));
+
+        assertThat(cache.current().value()).isEqualTo("7T:ticket-1");
+        cache.rejected("7T:ticket-1", null);
+        assertThatThrownBy(cache::current).isInstanceOf(LoginUnavailableException.class);
+    }
+
+    @Test
+    void configuredTicketIsNoLoginAndLogsNone() {
+        TicketCache cache = TicketCache.fixed("7T:configured");
+        try (CapturedLog log = CapturedLog.attach()) {
+            cache.loginNow();
+            cache.current();
+            assertThat(log.lines()).noneMatch(line -> line.contains("Logged in to SuperOffice"));
+        }
+        assertThat(cache.getLoginCount()).isZero();
     }
 
     @Test

@@ -167,11 +167,16 @@ class PartnerSystemUserSimulatorTest {
 
         String ticket = claims.getStringClaim(CustomerServiceSimulator.TICKET_CLAIM);
         assertThat(ticket).matches("7T:[A-Za-z0-9+/]+=*");
+        // as SuperOffice's published system-user token (superoffice-docs api/authentication/online/
+        // validate-security-tokens.md): netserver_url names the tenant and some Services version (the sample:
+        // .../Cust26759/Remote/Services86/), issuer "SuperOffice AS", audience "spn:" + the serial claim
         assertThat(claims.getStringClaim(CustomerServiceSimulator.NETSERVER_URL_CLAIM))
-                .isEqualTo(simulator.baseUrl() + "/Cust12345/Remote/Services88/");
+                .isEqualTo(simulator.baseUrl() + "/Cust12345/Remote/Services86/");
         assertThat(claims.getStringClaim(CustomerServiceSimulator.CONTEXT_CLAIM)).isEqualTo(CONTEXT);
-        assertThat(claims.getIssuer()).isEqualTo(simulator.baseUrl());
-        assertThat(claims.getAudience()).containsExactly(CustomerServiceSimulator.JWT_AUDIENCE);
+        assertThat(claims.getIssuer()).isEqualTo("SuperOffice AS");
+        String serial = claims.getStringClaim(CustomerServiceSimulator.SERIAL_CLAIM);
+        assertThat(serial).matches("[0-9]+");
+        assertThat(claims.getAudience()).containsExactly("spn:" + serial);
         assertThat(claims.getExpirationTime().toInstant())
                 .isBetween(before.plus(Duration.ofHours(6)).minusSeconds(2), Instant.now().plus(Duration.ofHours(6)));
         assertThat(simulator.ticketExpiry(ticket)).isPresent();
@@ -282,5 +287,19 @@ class PartnerSystemUserSimulatorTest {
                 .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(postJwks.statusCode()).isEqualTo(405);
         assertThat(simulator.loginCount()).isZero();
+    }
+    @Test
+    void loginOutageAnswersAuthenticateAndTheJwksLikeALoadBalancer() throws Exception {
+        simulator.failLogins(SimulatedFailure.httpStatus(503));
+
+        HttpResponse<String> unavailable = authenticate(validJson());
+        assertThat(unavailable.statusCode()).isEqualTo(503);
+        assertThat(unavailable.headers().firstValue("content-type")).get().asString().startsWith("text/html");
+        assertThat(client.send(HttpRequest.newBuilder(URI.create(simulator.jwksUrl())).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(503);
+        assertThat(simulator.loginCount()).isZero();
+
+        simulator.clearFailures();
+        assertThat(parse(authenticate(validJson()))).containsEntry("IsSuccessful", true);
     }
 }

@@ -1,6 +1,7 @@
 package dev.sessionreporter.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -116,8 +117,9 @@ class SoPrincipalSimulatorTest {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(element(response.body(), "Succeeded")).isEqualTo("false");
         assertThat(element(response.body(), "ExceptionType")).isEqualTo("SoCredentialsException");
-        assertThat(element(response.body(), "Message")).startsWith("Invalid ticket: ")
-                .contains("credentials were not accepted");
+        // undocumented text, not written to match words a client might key on: ExceptionType decides
+        assertThat(element(response.body(), "Message")).endsWith("Log in again.")
+                .doesNotContainPattern("(?i)ticket|credential|authenticat|session expired");
         assertThat(element(response.body(), "Response")).isEqualTo("0");
         assertThat(response.body()).doesNotContain(ticket).doesNotContain(TOKEN);
     }
@@ -285,7 +287,7 @@ class SoPrincipalSimulatorTest {
         simulator.expireAllTickets();
         HttpResponse<String> expired = report(ticket);
         assertTicketRejected(expired, ticket);
-        assertThat(element(expired.body(), "Message")).contains("the ticket has expired or is not valid");
+        assertThat(element(expired.body(), "Message")).isEqualTo("The login has timed out. Log in again.");
         assertThat(simulator.lastRequest()).get()
                 .satisfies(r -> assertThat(r.rejectionReason()).isEqualTo("expired ticket"));
         // the fixed ticket stays valid
@@ -338,5 +340,37 @@ class SoPrincipalSimulatorTest {
         simulator.clearRequests();
         assertThat(simulator.authenticationRequests()).isEmpty();
         assertThat(simulator.loginCount()).isEqualTo(1);
+    }
+
+    // ------------------------------------------------------------------ login outage (the load balancer in front)
+
+    @Test
+    void loginOutageAnswersLikeALoadBalancerAndLeavesCustomerServiceAlone() throws Exception {
+        String ticket = loginTicket();
+        simulator.failLogins(SimulatedFailure.httpStatus(503));
+
+        HttpResponse<String> unavailable = login(loginEnvelope(TOKEN, USER, PASSWORD));
+        assertThat(unavailable.statusCode()).isEqualTo(503);
+        assertThat(unavailable.headers().firstValue("content-type")).get().asString().startsWith("text/html");
+        assertThat(unavailable.body()).doesNotContain("Envelope");
+        assertReported(report(ticket));
+
+        simulator.failLogins(SimulatedFailure.dropConnection());
+        assertThatThrownBy(() -> login(loginEnvelope(TOKEN, USER, PASSWORD))).isInstanceOf(java.io.IOException.class);
+
+        simulator.failLogins(SimulatedFailure.failTimes(1, SimulatedFailure.httpStatus(502)));
+        assertThat(login(loginEnvelope(TOKEN, USER, PASSWORD)).statusCode()).isEqualTo(502);
+        assertThat(element(login(loginEnvelope(TOKEN, USER, PASSWORD)).body(), "AuthenticationSucceeded")).isEqualTo("true");
+
+        simulator.failLogins(SimulatedFailure.httpStatus(503));
+        simulator.clearFailures();
+        assertThat(element(login(loginEnvelope(TOKEN, USER, PASSWORD)).body(), "AuthenticationSucceeded")).isEqualTo("true");
+        assertThat(simulator.loginCount()).isEqualTo(3);
+    }
+
+    @Test
+    void loginOutageIsAnHttpStatusADroppedConnectionOrADelayOnly() {
+        assertThatThrownBy(() -> simulator.failLogins(SimulatedFailure.serverException("SoException", "x")))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

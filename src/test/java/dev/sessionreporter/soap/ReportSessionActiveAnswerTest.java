@@ -1,8 +1,11 @@
 package dev.sessionreporter.soap;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.sessionreporter.auth.CredentialRejection;
+import dev.sessionreporter.failure.CredentialsRejectedException;
 import dev.sessionreporter.failure.FailureReason;
 import dev.sessionreporter.failure.ReportFailedException;
 import dev.sessionreporter.secret.SecretRedactor;
@@ -31,7 +34,7 @@ class ReportSessionActiveAnswerTest {
     private static final String KEY = "Qv9LxT2mR7wK4pZs8nB3cY6dF1gH5jA0";
 
     private final ReportSessionActiveAnswer answer = new ReportSessionActiveAnswer(new SecretRedactor(TICKET),
-            java.util.regex.Pattern.compile("(?i)ticket|credential|authenticat|session expired"));
+            CredentialRejection.fromSettings("types", "SoCredentialsException,SoTicketException", "pattern", ""));
 
     // ---------------------------------------------------------------- success
 
@@ -190,6 +193,65 @@ class ReportSessionActiveAnswerTest {
 
         assertThat(e.getMessage().length()).isLessThan(600);
         assertThat(e.getMessage()).endsWith("…");
+    }
+
+    // ---------------------------------------------------------------- credentials rejected (ExceptionType decides)
+
+    @Test
+    void supportCaseTicketNotFoundIsNotACredentialsRejection() {
+        // in Customer Service a "ticket" is a support case: such a message must not force a re-login
+        SoapHeader info = header("<ExceptionInfo xmlns='" + NS + "'><Message>Ticket 4711 not found</Message>"
+                + "<ExceptionType>SoServerException</ExceptionType></ExceptionInfo>");
+
+        ReportFailedException e = failure(payload(List.of(succeeded("false"), info), response("")));
+
+        assertThat(e).isNotInstanceOf(CredentialsRejectedException.class);
+        assertThat(e.reason()).isEqualTo(FailureReason.SERVER_REJECTED);
+        assertThat(e.getMessage()).isEqualTo("Succeeded=false: SoServerException: Ticket 4711 not found");
+    }
+
+    @Test
+    void listedExceptionTypeIsACredentialsRejectionWhateverTheMessageSays() {
+        SoapHeader info = header("<ExceptionInfo xmlns='" + NS + "'><Message>The identity could not be verified.</Message>"
+                + "<ExceptionType>SuperOffice.CRM.Security.SoCredentialsException</ExceptionType></ExceptionInfo>");
+
+        assertThat(failure(payload(List.of(succeeded("false"), info), response(""))))
+                .isInstanceOf(CredentialsRejectedException.class)
+                .hasMessage("Succeeded=false: SuperOffice.CRM.Security.SoCredentialsException: The identity could not be verified.");
+    }
+
+    @Test
+    void listedInnerExceptionTypeIsACredentialsRejectionAndKeptInTheDetail() {
+        SoapHeader info = header("<ExceptionInfo xmlns='" + NS + "'><Message>Service call failed</Message>"
+                + "<ExceptionType>SoServerException</ExceptionType><InnerException><Message>Expired " + TICKET
+                + "</Message><ExceptionType>SoTicketException</ExceptionType></InnerException></ExceptionInfo>");
+
+        ReportFailedException e = failure(payload(List.of(succeeded("false"), info), response("")));
+
+        assertThat(e).isInstanceOf(CredentialsRejectedException.class);
+        assertThat(e.getMessage()).isEqualTo("Succeeded=false: SoServerException: Service call failed "
+                + "(inner: SoTicketException: Expired ***)");
+    }
+
+    @Test
+    void messageDecidesOnlyThroughAConfiguredFallbackPattern() {
+        SoapHeader info = header("<ExceptionInfo xmlns='" + NS + "'><Message>Session expired, log in again</Message>"
+                + "<ExceptionType>SoException</ExceptionType></ExceptionInfo>");
+        CxfPayload<SoapHeader> payload = payload(List.of(succeeded("false"), info), response(""));
+        ReportSessionActiveAnswer withFallback = new ReportSessionActiveAnswer(new SecretRedactor(TICKET),
+                CredentialRejection.fromSettings("types", "SoCredentialsException", "pattern", "(?i)session expired"));
+
+        assertThat(failure(payload)).isNotInstanceOf(CredentialsRejectedException.class);
+        assertThatThrownBy(() -> withFallback.loginIdFrom(payload, KEY)).isInstanceOf(CredentialsRejectedException.class);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"(?i)ticket|credential|authenticat|session expired", "ticket", "(?i)not found"})
+    void fallbackPatternMatchingASupportCaseStopsTheStartNamingTheProperty(String pattern) {
+        assertThatThrownBy(() -> CredentialRejection.fromSettings("superoffice.auth.credential-rejection-types",
+                "SoCredentialsException", "superoffice.auth.credential-rejection-pattern", pattern))
+                .isInstanceOf(dev.sessionreporter.StartupConfigurationException.class)
+                .hasMessageContaining("superoffice.auth.credential-rejection-pattern");
     }
 
     // ---------------------------------------------------------------- malformed answers
