@@ -64,8 +64,9 @@ public final class Profiles {
 
     /**
      * The demo reports its demo keys to its own simulator only. A server address or credentials set from outside (an
-     * environment variable, -D, the secrets file, application.properties) mean a real server was meant and the profile
-     * was forgotten: refuse, rather than send demo keys there or silently ignore the setting.
+     * environment variable, -D, the secrets file; login credentials also in application.properties, whose address and
+     * ticket the demo file overrides) mean a real server was meant and the profile was forgotten: refuse, rather than
+     * send demo keys there or silently ignore the setting.
      */
     static void requireDemoServer(CamelContext camelContext, boolean simulatorEnabled) {
         PropertiesComponent properties = camelContext.getPropertiesComponent();
