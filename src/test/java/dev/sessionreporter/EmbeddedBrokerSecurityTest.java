@@ -68,11 +68,13 @@ class EmbeddedBrokerSecurityTest extends ReporterTestSupport {
         main.configure().addConfiguration(SessionReporterConfiguration.class);
         main.setPropertyPlaceholderLocations("classpath:application.properties");
         Properties overrides = new Properties();
+        // a configuration that starts otherwise: only the broker's acceptor is under test
         overrides.setProperty("superoffice.url", SIMULATOR.customerServiceUrl());
         overrides.setProperty("superoffice.application-token", TestSecrets.APPLICATION_TOKEN);
         overrides.setProperty("superoffice.ticket", TestSecrets.TICKET);
         // TEST-NET-1 (RFC 5737): no machine has it, so nothing could ever listen there, fix or no fix
         overrides.setProperty("broker.embedded.host", "192.0.2.10");
+        // a folder of this test, should the broker start
         overrides.setProperty("broker.embedded.data-dir", dataDir.toString());
         overrides.setProperty("reporter.cluster.file.root", dataDir.resolve("cluster").toString());
         // not under test

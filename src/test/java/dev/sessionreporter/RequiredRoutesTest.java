@@ -46,6 +46,7 @@ class RequiredRoutesTest {
         main.configure().addConfiguration(SessionReporterConfiguration.class);
         main.setPropertyPlaceholderLocations("classpath:application.properties");
         Properties overrides = new Properties();
+        // a configuration that starts otherwise (nothing is called): only the routes are under test
         overrides.setProperty("superoffice.url", "http://127.0.0.1:9/Cust1/Remote/Services88/CustomerService.svc");
         overrides.setProperty("superoffice.application-token", TestSecrets.APPLICATION_TOKEN);
         overrides.setProperty("superoffice.ticket", TestSecrets.TICKET);
