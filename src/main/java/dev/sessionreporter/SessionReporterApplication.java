@@ -5,7 +5,6 @@ import dev.sessionreporter.failure.Causes;
 import dev.sessionreporter.broker.SendSessionKeys;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.Optional;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
@@ -14,10 +13,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Starts the reporter on Camel Main: {@code ./application.properties} (with the defaults inside the jar behind it),
- * the active profile's settings in front of it, and the routes from {@code ./routes/*.camel.yaml}.
+ * the active profile's settings in front of it, and the routes built into the jar plus those of an optional
+ * {@code ./routes/} folder ({@link ReporterRoutesCollector}).
  * <p>
- * The profile comes from {@code CAMEL_MAIN_PROFILE} / {@code -Dcamel.main.profile} and defaults to {@code dev}, which
- * runs against the built-in SuperOffice simulator; {@code prod} never starts the simulator.
+ * The profile comes from {@code CAMEL_MAIN_PROFILE} / {@code -Dcamel.main.profile} and defaults to {@code demo}, which
+ * runs against the built-in SuperOffice simulator; {@code prod} never starts the simulator; any other name is refused
+ * ({@link Profiles}).
  * <p>
  * The first argument {@code send} or {@code redrive} runs an operator command instead (see README).
  * <p>
@@ -26,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * and in-flight reports were cut short (their queue messages stay on the queue).
  */
 public final class SessionReporterApplication {
-    static final String DEFAULT_PROFILE = "dev";
+    static final String DEFAULT_PROFILE = Profiles.DEMO;
     public static final String SENSITIVE_KEYWORDS = "applicationtoken,ticket,sessionkeys,sessions,truststorepassword,keystorepassword,systemusertoken";
     private static final Logger LOG = LoggerFactory.getLogger(SessionReporterApplication.class);
 
@@ -67,11 +68,15 @@ public final class SessionReporterApplication {
     }
 
     private static Main createMain() {
-        String profile = activeProfile();
+        return createMain(activeProfile());
+    }
+
+    static Main createMain(String profile) {
         Main main = new Main();
         main.configure().withProfile(profile);
-        main.addMainListener(new DevProfileCamelSettings());
+        main.addMainListener(Profiles.knownProfileCheck());
         main.addMainListener(new PlaceholderValuesCheck());
+        main.setRoutesCollector(new ReporterRoutesCollector());
         // Also in application.properties; set here too so the start-up summary never shows a secret.
         main.configure().withAdditionalSensitiveKeywords(SENSITIVE_KEYWORDS);
         main.configure().addConfiguration(SessionReporterConfiguration.class);
@@ -145,8 +150,8 @@ public final class SessionReporterApplication {
     static String activeProfile() {
         return Optional.ofNullable(System.getProperty("camel.main.profile"))
                 .or(() -> Optional.ofNullable(System.getenv("CAMEL_MAIN_PROFILE")))
-                .map(p -> p.strip().toLowerCase(Locale.ROOT))
-                .filter(p -> !p.isEmpty())
+                // as given: Camel Main reads the same variable as it is, and both must mean the same profile
+                .filter(p -> !p.isBlank())
                 .orElse(DEFAULT_PROFILE);
     }
 

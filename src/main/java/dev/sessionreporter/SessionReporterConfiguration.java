@@ -254,6 +254,8 @@ public class SessionReporterConfiguration implements CamelConfiguration {
     private ReporterMetrics reporterMetrics;
     private SuperOfficeCalls superOfficeCalls;
     private TimerLeadership timerLeadership;
+    private ClusteredRoutePolicy timerLeaderPolicy;
+    private QueueConsumptionGate queueConsumptionGate;
 
     @BindToRegistry("sessionKeyInput")
     public SessionKeyInput sessionKeyInput() {
@@ -339,7 +341,24 @@ public class SessionReporterConfiguration implements CamelConfiguration {
      */
     @BindToRegistry("timerLeaderPolicy")
     public ClusteredRoutePolicy timerLeaderPolicy(CamelContext camelContext) throws Exception {
-        return ClusteredRoutePolicy.forNamespace(camelContext, Settings.orDefault(clusterNamespace, "session-reporter-timer"));
+        if (timerLeaderPolicy == null) {
+            timerLeaderPolicy = ClusteredRoutePolicy.forNamespace(camelContext,
+                    Settings.orDefault(clusterNamespace, "session-reporter-timer"));
+        }
+        return timerLeaderPolicy;
+    }
+
+    /**
+     * The queue route's policy (routes/triggers.camel.yaml): pauses the route while the circuit breaker is open and
+     * probes SuperOffice through the SOAP call route when it turns half-open.
+     */
+    @BindToRegistry("queueConsumptionGate")
+    public QueueConsumptionGate queueConsumptionGate(CamelContext camelContext) {
+        if (queueConsumptionGate == null) {
+            queueConsumptionGate = new QueueConsumptionGate(camelContext, superOfficeCircuitBreaker(),
+                    "direct:call-customer-service");
+        }
+        return queueConsumptionGate;
     }
 
     /** Health detail timer.leader: whether this instance runs the timer (README "Scale out"). */
@@ -464,17 +483,18 @@ public class SessionReporterConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext camelContext) throws Exception {
-        String profile = camelContext.getCamelContextExtension().getProfile();
-        boolean production = "prod".equals(profile);
+        boolean demo = Profiles.DEMO.equals(Profiles.check(camelContext.getCamelContextExtension().getProfile()));
         PlaceholderChecks.checkAll(camelContext);
-        if (simulatorEnabled && !production) {
+        if (demo) {
+            Profiles.requireDemoServer(camelContext, simulatorEnabled);
             startSimulator(camelContext);
         }
         Settings.require("superoffice.url", superOfficeUrl);
         Settings.require("superoffice.application-token", applicationToken);
         Settings.requireHttpUrl("superoffice.url", superOfficeUrl);
         LOG.info("SuperOffice credentials: auth mode {}", authMode().propertyValue());
-        if (production && !allowInsecureHttp) {
+        // only the demo skips it: its server is its own simulator on loopback
+        if (!demo && !allowInsecureHttp) {
             Settings.requireHttpsUnlessLoopback("superoffice.url", superOfficeUrl);
         }
         if ("queue".equals(timerTarget) && !queueEnabled) {
@@ -489,8 +509,8 @@ public class SessionReporterConfiguration implements CamelConfiguration {
             camelContext.addService(new ReportSummaryLog(camelContext, meterRegistry(camelContext),
                     Duration.ofMillis(summaryMillis), timerLeadership(camelContext)::isLeader), true, false);
         }
-        camelContext.addService(new QueueConsumptionGate(camelContext, superOfficeCircuitBreaker(), "queue-trigger",
-                "direct:call-customer-service"), true, false);
+        camelContext.addService(queueConsumptionGate(camelContext), true, false);
+        camelContext.addStartupListener(new RequiredRoutes(Boolean.parseBoolean(timerEnabled.strip()), queueUri));
         configureShutdown(camelContext);
         camelContext.getManagementStrategy().addEventNotifier(superOfficeCalls(camelContext));
         if (loginAtStart) {
@@ -535,7 +555,11 @@ public class SessionReporterConfiguration implements CamelConfiguration {
 
     private TimerLeadership timerLeadership(CamelContext camelContext) {
         if (timerLeadership == null) {
-            timerLeadership = new TimerLeadership(camelContext, "timer-trigger");
+            try {
+                timerLeadership = new TimerLeadership(camelContext, timerLeaderPolicy(camelContext));
+            } catch (Exception e) {
+                throw new IllegalStateException("The timer's leader policy cannot be created", e);
+            }
         }
         return timerLeadership;
     }
@@ -553,7 +577,7 @@ public class SessionReporterConfiguration implements CamelConfiguration {
 
     /**
      * reporter.shutdown.timeout is Camel's graceful shutdown timeout (the one source of truth; it replaces
-     * camel.main.shutdown-timeout and the dev profile's 10 s). On a stop the queue consumer is suspended at once (it
+     * camel.main.shutdown-timeout). On a stop the queue consumer is suspended at once (it
      * takes no new message), in-flight exchanges get this long to finish, then the rest is forced to stop: their
      * transactions roll back and the messages stay on the queue.
      * <p>
@@ -638,7 +662,8 @@ public class SessionReporterConfiguration implements CamelConfiguration {
     private EmbeddedBroker embeddedBroker() {
         if (embeddedBroker == null) {
             embeddedBroker = new EmbeddedBroker(embeddedBrokerHost, embeddedBrokerPort, Path.of(embeddedBrokerDataDir),
-                    embeddedBrokerMaxDeliveryAttempts, embeddedBrokerJournalBufferTimeoutMicros);
+                    embeddedBrokerMaxDeliveryAttempts, embeddedBrokerJournalBufferTimeoutMicros, brokerUsername,
+                    brokerPassword);
         }
         return embeddedBroker;
     }
@@ -673,9 +698,9 @@ public class SessionReporterConfiguration implements CamelConfiguration {
                 LOG.warn("""
 
                         ************************************************************************************************
-                        *  DEV PROFILE: a built-in SuperOffice CustomerService SIMULATOR is running on {}
+                        *  DEMO PROFILE: a built-in SuperOffice CustomerService SIMULATOR is running on {}
                         *  and the reporter talks to it, not to a real SuperOffice tenant.
-                        *  For real use run with CAMEL_MAIN_PROFILE=prod and set superoffice.url, application-token, ticket.
+                        *  For real use run with CAMEL_MAIN_PROFILE=prod and set superoffice.url and the credentials.
                         ************************************************************************************************""",
                         simulator.customerServiceUrl());
             }

@@ -3,9 +3,11 @@ package dev.sessionreporter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.sessionreporter.jar.DevProfileSettings;
+import dev.sessionreporter.jar.DemoProfileSettings;
 import dev.sessionreporter.jar.JarProcess;
 import dev.sessionreporter.jar.JarProcesses;
+import dev.sessionreporter.jar.ProdEnvironment;
+import dev.sessionreporter.simulator.CustomerServiceSimulator;
 import dev.sessionreporter.support.FreePort;
 import dev.sessionreporter.support.TestSecrets;
 import jakarta.jms.Connection;
@@ -15,6 +17,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -42,7 +45,7 @@ class PackagedJarIT {
     private static final Duration REFUSE_TO_START = Duration.ofSeconds(60);
     private static final String INPUT_QUEUE = "superoffice.session-active";
 
-    private static DevProfileSettings dev;
+    private static DemoProfileSettings demo;
 
     @RegisterExtension
     final JarProcesses jars = new JarProcesses(JAR, PROJECT_ROOT);
@@ -54,7 +57,7 @@ class PackagedJarIT {
     static void jarIsBuilt() {
         assertThat(JAR).as("the packaged jar (mvn package)").isRegularFile();
         assertThat(PROJECT_ROOT.resolve("application.properties")).as("run from the project root").isRegularFile();
-        dev = DevProfileSettings.readFrom(JAR);
+        demo = DemoProfileSettings.readFrom(JAR);
         // Load the shared test helpers now: a parallel build that recompiles target/test-classes cannot pull them
         // away in the middle of a test.
         FreePort.find();
@@ -67,31 +70,31 @@ class PackagedJarIT {
     }
 
     @Test
-    void startsInDevProfileAndReportsThroughTheSimulator() throws Exception {
-        Map<String, String> environment = devEnvironment();
+    void startsInTheDemoProfileByDefaultAndReportsThroughTheSimulator() throws Exception {
+        Map<String, String> environment = demoEnvironment();
         int simulatorPort = port(environment, "SIMULATOR_PORT");
         int brokerPort = port(environment, "BROKER_EMBEDDED_PORT");
         int managementPort = port(environment, "REPORTER_MANAGEMENT_PORT");
-        JarProcess reporter = jars.start("dev", environment);
+        JarProcess reporter = jars.start("demo", environment);
 
-        // The first timer tick reports the demo keys of application-dev.properties through the simulator.
+        // The first timer tick reports the demo keys of application-demo.properties through the simulator.
         awaitLine(reporter, "Session \\S+ reported active: loginId=1001, .*route=timer-trigger");
         assertThat(JarProcess.classDataArchiveOf(JAR)).as("the class-data archive of mvn package").isRegularFile();
         assertThat(reporter.output())
                 .as("the JVM maps the class-data archive written for this jar (a stale one only warns)")
                 .doesNotContain("Unable to use shared archive");
         assertThat(reporter.output())
-                .as("dev-profile banner: the built-in simulator runs, on SIMULATOR_PORT")
+                .as("demo-profile banner: the built-in simulator runs, on SIMULATOR_PORT")
                 .contains("SIMULATOR")
                 .contains("127.0.0.1:" + simulatorPort);
-        Set<String> unknownKeys = new LinkedHashSet<>(dev.timerSessionKeys());
-        unknownKeys.removeAll(dev.simulatorSessions().keySet());
+        Set<String> unknownKeys = new LinkedHashSet<>(demo.timerSessionKeys());
+        unknownKeys.removeAll(demo.simulatorSessions().keySet());
         if (!unknownKeys.isEmpty()) {
             awaitLine(reporter, "Session \\S+ dead-lettered: reason=SESSION_NOT_FOUND, .*route=timer-trigger");
         }
 
         // Another process puts a key on the queue through the embedded broker's TCP acceptor (BROKER_EMBEDDED_PORT).
-        String queuedKey = dev.sessionKeyOf(1002);
+        String queuedKey = demo.sessionKeyOf(1002);
         sendOverTcp(brokerPort, queuedKey);
         awaitLine(reporter, "Session \\S+ reported active: loginId=1002, .*route=queue-trigger");
         assertThat(brokerDataDir.resolve("journal"))
@@ -107,7 +110,7 @@ class PackagedJarIT {
         String metrics = http.send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + managementPort + "/observe/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
         assertThat(metrics).contains("sessionreporter_reports_total{outcome=\"reported\",reason=\"none\"}")
-                .doesNotContain(dev.ticket()).doesNotContain(dev.applicationToken());
+                .doesNotContain(demo.ticket()).doesNotContain(demo.applicationToken());
 
         // SIGTERM, as a service manager stops it: a graceful shutdown within the time limit.
         reporter.terminate();
@@ -119,10 +122,10 @@ class PackagedJarIT {
         String output = reporter.output();
         assertThat(output)
                 .as("no secret in the console output")
-                .doesNotContain(dev.ticket())
-                .doesNotContain(dev.applicationToken());
-        Set<String> demoKeys = new LinkedHashSet<>(dev.timerSessionKeys());
-        demoKeys.addAll(dev.simulatorSessions().keySet());
+                .doesNotContain(demo.ticket())
+                .doesNotContain(demo.applicationToken());
+        Set<String> demoKeys = new LinkedHashSet<>(demo.timerSessionKeys());
+        demoKeys.addAll(demo.simulatorSessions().keySet());
         demoKeys.add(queuedKey);
         for (String key : demoKeys) {
             assertThat(output).as("no full session key in the console output").doesNotContain(key);
@@ -131,11 +134,11 @@ class PackagedJarIT {
 
     @Test
     void sendAndRedriveCommandsOfTheJarReachTheRunningReporter() throws Exception {
-        Map<String, String> environment = new HashMap<>(devEnvironment());
+        Map<String, String> environment = new HashMap<>(demoEnvironment());
         // queue input only: the demo timer keys would add dead letters of their own
         environment.put("REPORTER_TIMER_ENABLED", "false");
         String broker = "tcp://127.0.0.1:" + port(environment, "BROKER_EMBEDDED_PORT");
-        JarProcess reporter = jars.start("dev", environment);
+        JarProcess reporter = jars.start("demo", environment);
         awaitLine(reporter, "Started queue-trigger");
         String unknownKey = TestSecrets.sessionKey("jar0");
 
@@ -158,13 +161,13 @@ class PackagedJarIT {
 
     @Test
     void refusesToStartOnABrokerDataDirectoryOrPortAnotherReporterUses(@TempDir Path otherDataDir) throws Exception {
-        Map<String, String> firstEnvironment = devEnvironment();
-        JarProcess first = jars.start("dev-first", firstEnvironment);
+        Map<String, String> firstEnvironment = demoEnvironment();
+        JarProcess first = jars.start("demo-first", firstEnvironment);
         awaitLine(first, "Session \\S+ reported active: .*route=timer-trigger");
 
         // Same BROKER_EMBEDDED_DATA_DIR, ports of its own: before, its broker waited for the journal's lock for ever,
         // without a word, and so did the start.
-        JarProcess second = jars.start("dev-second-same-data-dir", devEnvironment());
+        JarProcess second = jars.start("demo-second-same-data-dir", demoEnvironment());
 
         assertExitsByItselfWithFailure(second);
         assertThat(second.output())
@@ -174,10 +177,10 @@ class PackagedJarIT {
                 .contains("broker.embedded.data-dir");
 
         // Its own data directory but the first one's broker port: a failure of its own, not the directory's.
-        Map<String, String> samePort = new HashMap<>(devEnvironment());
+        Map<String, String> samePort = new HashMap<>(demoEnvironment());
         samePort.put("BROKER_EMBEDDED_PORT", firstEnvironment.get("BROKER_EMBEDDED_PORT"));
         samePort.put("BROKER_EMBEDDED_DATA_DIR", otherDataDir.toString());
-        JarProcess third = jars.start("dev-third-same-broker-port", samePort);
+        JarProcess third = jars.start("demo-third-same-broker-port", samePort);
 
         assertExitsByItselfWithFailure(third);
         assertThat(third.output())
@@ -186,17 +189,167 @@ class PackagedJarIT {
                 .contains("broker.embedded.port")
                 .doesNotContain("is in use by another broker");
         assertThat(first.isAlive()).as("the first reporter keeps running").isTrue();
-        String queuedKey = dev.sessionKeyOf(1002);
+        String queuedKey = demo.sessionKeyOf(1002);
         sendOverTcp(port(firstEnvironment, "BROKER_EMBEDDED_PORT"), queuedKey);
         awaitLine(first, "Session \\S+ reported active: loginId=1002, .*route=queue-trigger");
+    }
+
+    /**
+     * A real server configured, the profile forgotten: the demo refuses to start instead of sending its demo keys
+     * there. A second simulator plays the real server and must receive nothing.
+     */
+    @Test
+    void withoutAProfileARealServerGetsNothingAndTheStartIsRefused() throws Exception {
+        try (CustomerServiceSimulator realServer = new CustomerServiceSimulator(TestSecrets.APPLICATION_TOKEN,
+                TestSecrets.TICKET).start(0)) {
+            Map<String, String> environment = new HashMap<>(demoEnvironment());
+            environment.put("SUPEROFFICE_URL", realServer.customerServiceUrl());
+            environment.put("SUPEROFFICE_APPLICATION_TOKEN", TestSecrets.APPLICATION_TOKEN);
+            environment.put("SUPEROFFICE_TICKET", TestSecrets.TICKET);
+            JarProcess reporter = jars.start("no-profile-real-server", environment);
+
+            assertExitsByItselfWithFailure(reporter);
+            assertThat(reporter.output()).contains("superoffice.url").contains("CAMEL_MAIN_PROFILE=prod")
+                    .doesNotContain("SIMULATOR is running")
+                    .doesNotContain(TestSecrets.TICKET).doesNotContain(TestSecrets.APPLICATION_TOKEN);
+            assertThat(realServer.requestCount()).as("requests the real server received").isZero();
+        }
+    }
+
+    @Test
+    void refusesAnUnknownProfile() throws Exception {
+        Map<String, String> environment = new HashMap<>(demoEnvironment());
+        environment.put("CAMEL_MAIN_PROFILE", "production");
+        JarProcess reporter = jars.start("unknown-profile", environment);
+
+        assertExitsByItselfWithFailure(reporter);
+        assertThat(reporter.output()).contains("Unknown profile 'production'").contains("CAMEL_MAIN_PROFILE")
+                .contains("demo").contains("prod").doesNotContain("SIMULATOR is running");
+    }
+
+    /**
+     * The demo and prod run from the same folder (no routes/ folder there: the routes in the jar) keep their broker
+     * data apart: a demo key dead-lettered by the demo cannot be redriven to the real server.
+     */
+    @Test
+    void demoAndProdFromTheSameFolderKeepTheirDeadLettersApart(@TempDir Path folder) throws Exception {
+        int brokerPort = FreePort.find();
+        Map<String, String> demoEnvironment = new HashMap<>(Map.of(
+                "SIMULATOR_PORT", Integer.toString(freePortOtherThan(brokerPort)),
+                "BROKER_EMBEDDED_PORT", Integer.toString(brokerPort)));
+        JarProcess demoRun = jars.startIn(folder, "demo-in-folder", demoEnvironment);
+        awaitLine(demoRun, "Session \\S+ dead-lettered: reason=SESSION_NOT_FOUND, .*route=timer-trigger");
+        demoRun.terminate();
+        assertThat(demoRun.waitForExit(STOP)).isTrue();
+        assertThat(folder.resolve("data/demo/broker/journal")).as("the demo's broker journal").isDirectory();
+        assertThat(folder.resolve("data/broker")).as("prod's broker folder, untouched by the demo").doesNotExist();
+
+        try (CustomerServiceSimulator realServer = new CustomerServiceSimulator(TestSecrets.APPLICATION_TOKEN,
+                TestSecrets.TICKET).start(0)) {
+            Map<String, String> prodEnvironment = ProdEnvironment.of(realServer.customerServiceUrl(), brokerPort, folder);
+            // prod's own default folders under ./data
+            prodEnvironment.remove("BROKER_EMBEDDED_DATA_DIR");
+            JarProcess prodRun = jars.startIn(folder, "prod-in-folder", prodEnvironment);
+            awaitLine(prodRun, "Started queue-trigger");
+
+            JarProcess redrive = jars.startIn(folder, "redrive-in-folder", Map.of(), "redrive", "--broker",
+                    "tcp://127.0.0.1:" + brokerPort);
+            assertThat(redrive.waitForExit(REFUSE_TO_START)).isTrue();
+            assertThat(redrive.exitValue()).as("redrive exit code").isZero();
+            assertThat(redrive.output()).as("prod's dead letters hold no demo key").contains("Moved 0 dead-lettered");
+            assertThat(realServer.requestCount()).as("requests the real server received").isZero();
+        }
+    }
+
+    @Test
+    void startsFromAFolderWithAnEmptyRoutesFolderWithTheBuiltInRoutes(@TempDir Path folder) throws Exception {
+        Files.createDirectories(folder.resolve("routes"));
+        JarProcess reporter = jars.startIn(folder, "empty-routes-folder", demoEnvironment());
+
+        awaitLine(reporter, "Session \\S+ reported active: loginId=1001, .*route=timer-trigger");
+    }
+
+    /** A file in routes/ with a built-in file's name replaces it; renamed routes keep their behaviour. */
+    @Test
+    void aRouteFileInTheRoutesFolderReplacesTheBuiltInOne(@TempDir Path folder) throws Exception {
+        Files.createDirectories(folder.resolve("routes"));
+        String builtIn = Files.readString(PROJECT_ROOT.resolve("routes/triggers.camel.yaml"));
+        Files.writeString(folder.resolve("routes/triggers.camel.yaml"), builtIn
+                .replace("id: timer-trigger", "id: my-timer").replace("id: queue-trigger", "id: my-queue"));
+        Map<String, String> environment = demoEnvironment();
+        JarProcess reporter = jars.startIn(folder, "replaced-triggers", environment);
+
+        awaitLine(reporter, "Session \\S+ reported active: loginId=1001, .*route=my-timer");
+        awaitLine(reporter, "Session \\S+ dead-lettered: reason=SESSION_NOT_FOUND, .*route=my-timer");
+        sendOverTcp(port(environment, "BROKER_EMBEDDED_PORT"), demo.sessionKeyOf(1002));
+        awaitLine(reporter, "Session \\S+ reported active: loginId=1002, .*route=my-queue");
+        assertThat(reporter.output()).contains("triggers.camel.yaml (replaces the built-in one)")
+                .doesNotContain("route=timer-trigger").doesNotContain("route=queue-trigger");
+    }
+
+    @Test
+    void refusesToStartWhenARouteFileLeavesOutRequiredRoutes(@TempDir Path folder) throws Exception {
+        Files.createDirectories(folder.resolve("routes"));
+        // replaces the built-in report-session.camel.yaml with a file that defines none of its routes
+        Files.writeString(folder.resolve("routes/report-session.camel.yaml"), """
+                - route:
+                    id: something-else
+                    from:
+                      uri: direct:something-else
+                      steps:
+                        - log: "something else"
+                """);
+        JarProcess reporter = jars.startIn(folder, "required-route-missing", demoEnvironment());
+
+        assertExitsByItselfWithFailure(reporter);
+        assertThat(reporter.output()).contains("Required routes are missing")
+                .contains("report-session").contains("call-customer-service").contains("dead-letter");
+    }
+
+    /**
+     * broker.username / broker.password: the embedded broker accepts that user only; the reporter and the send and
+     * redrive commands use them (from the environment, never the command line).
+     */
+    @Test
+    void anEmbeddedBrokerWithAUserAcceptsOnlyItAndTheCommandsUseIt() throws Exception {
+        String user = "reporter-user";
+        String password = "broker-pw-" + TestSecrets.TICKET;
+        try (CustomerServiceSimulator server = new CustomerServiceSimulator(TestSecrets.APPLICATION_TOKEN,
+                TestSecrets.TICKET).start(0)) {
+            String key = TestSecrets.sessionKey("usr1");
+            server.addSession(key, 4242);
+            int brokerPort = FreePort.find();
+            Map<String, String> environment = ProdEnvironment.of(server.customerServiceUrl(), brokerPort, brokerDataDir);
+            environment.put("BROKER_USERNAME", user);
+            environment.put("BROKER_PASSWORD", password);
+            JarProcess reporter = jars.start("prod-broker-user", environment);
+            awaitLine(reporter, "Started queue-trigger");
+            String broker = "tcp://127.0.0.1:" + brokerPort;
+
+            JarProcess anonymous = jars.start("send-anonymous", Map.of(), "send", "--broker", broker, key);
+            assertThat(anonymous.waitForExit(REFUSE_TO_START)).isTrue();
+            assertThat(anonymous.exitValue()).as("send without the broker user").isEqualTo(1);
+
+            Map<String, String> credentials = Map.of("BROKER_USERNAME", user, "BROKER_PASSWORD", password);
+            JarProcess send = jars.start("send-as-user", credentials, "send", "--broker", broker, key);
+            assertThat(send.waitForExit(REFUSE_TO_START)).isTrue();
+            assertThat(send.exitValue()).as("send as the broker user").isZero();
+            awaitLine(reporter, "Session \\S+ reported active: loginId=4242, .*route=queue-trigger");
+
+            JarProcess redrive = jars.start("redrive-as-user", credentials, "redrive", "--broker", broker);
+            assertThat(redrive.waitForExit(REFUSE_TO_START)).isTrue();
+            assertThat(redrive.exitValue()).as("redrive as the broker user").isZero();
+            assertThat(reporter.output() + anonymous.output() + send.output() + redrive.output())
+                    .doesNotContain(password);
+        }
     }
 
     private static int port(Map<String, String> environment, String variable) {
         return Integer.parseInt(environment.get(variable));
     }
 
-    /** dev profile with free ports of its own and the test's broker data directory. */
-    private Map<String, String> devEnvironment() {
+    /** demo profile (the default) with free ports of its own and the test's broker data directory. */
+    private Map<String, String> demoEnvironment() {
         int simulatorPort = FreePort.find();
         return Map.of(
                 "SIMULATOR_PORT", Integer.toString(simulatorPort),

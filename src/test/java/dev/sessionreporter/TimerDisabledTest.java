@@ -22,7 +22,8 @@ class TimerDisabledTest extends ReporterTestSupport {
     @Test
     void aDisabledTimerNeverTakesTheLeadershipFromAnInstanceThatRunsIt() throws Exception {
         assertThat(context.getRoute("timer-trigger")).as("no timer route").isNull();
-        TimerLeadership leadership = new TimerLeadership(context, "timer-trigger");
+        TimerLeadership leadership = new TimerLeadership(context,
+                context.getRegistry().lookupByNameAndType("timerLeaderPolicy", org.apache.camel.impl.cluster.ClusteredRoutePolicy.class));
         assertThat(leadership.isCandidate()).isFalse();
 
         // another instance on the same lock folder and namespace

@@ -52,7 +52,8 @@ class TimerFirstTickTest extends ReporterTestSupport {
             public void notify(CamelEvent event) throws Exception {
                 if (event instanceof CamelEvent.CamelContextRoutesStartedEvent) {
                     // hold the context in "starting" until this instance leads the timer (or a minute has passed)
-                    TimerLeadership leadership = new TimerLeadership(camelContext, "timer-trigger");
+                    TimerLeadership leadership = new TimerLeadership(camelContext,
+                camelContext.getRegistry().lookupByNameAndType("timerLeaderPolicy", org.apache.camel.impl.cluster.ClusteredRoutePolicy.class));
                     long giveUpAt = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
                     while (!leadership.isLeader() && System.nanoTime() < giveUpAt) {
                         Thread.sleep(20);

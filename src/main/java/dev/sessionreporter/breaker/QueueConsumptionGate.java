@@ -3,11 +3,14 @@ package dev.sessionreporter.breaker;
 import dev.sessionreporter.failure.ReporterHeaders;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.event.CircuitBreakerOnStateTransitionEvent;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.Route;
 import org.apache.camel.ServiceStatus;
-import org.apache.camel.support.service.ServiceSupport;
+import org.apache.camel.support.RoutePolicySupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,33 +18,50 @@ import org.slf4j.LoggerFactory;
  * Follows the circuit breaker's state so that a SuperOffice outage does not burn queue messages: when the circuit
  * opens, the queue consumer is suspended (messages stay on the queue); when it turns half-open, one probe report is
  * sent; when the probe succeeds and the circuit closes, the consumer resumes.
+ * <p>
+ * A route policy: the queue route names it ({@code routePolicy: queueConsumptionGate} in its YAML), so the gate
+ * pauses whichever route carries it, whatever its id. Also a service of the CamelContext, which starts it once.
  */
-public class QueueConsumptionGate extends ServiceSupport {
+public class QueueConsumptionGate extends RoutePolicySupport {
     /** A key no session has: the server answers Response=0, which proves it is up without touching a real session. */
     static final String PROBE_SESSION_KEY = "session-reporter-circuit-breaker-probe";
     private static final Logger LOG = LoggerFactory.getLogger(QueueConsumptionGate.class);
 
     private final CamelContext camelContext;
     private final CircuitBreaker circuitBreaker;
-    private final String queueRouteId;
     private final String probeEndpoint;
+    private final List<Route> queueRoutes = new CopyOnWriteArrayList<>();
+    private boolean listening;
     private ExecutorService executor;
     private ProducerTemplate probes;
 
-    public QueueConsumptionGate(CamelContext camelContext, CircuitBreaker circuitBreaker, String queueRouteId,
-            String probeEndpoint) {
+    /** @param probeEndpoint where the half-open probe goes: the SOAP call, without retries or dead letters */
+    public QueueConsumptionGate(CamelContext camelContext, CircuitBreaker circuitBreaker, String probeEndpoint) {
         this.camelContext = camelContext;
         this.circuitBreaker = circuitBreaker;
-        this.queueRouteId = queueRouteId;
         this.probeEndpoint = probeEndpoint;
     }
 
     @Override
-    protected void doStart() {
+    public void onInit(Route route) {
+        queueRoutes.add(route);
+    }
+
+    @Override
+    public void onRemove(Route route) {
+        queueRoutes.remove(route);
+    }
+
+    @Override
+    protected synchronized void doStart() {
         // Route control must not run on the consumer thread that tripped the breaker: it would wait for itself.
         executor = camelContext.getExecutorServiceManager().newSingleThreadExecutor(this, "CircuitBreakerGate");
         probes = camelContext.createProducerTemplate();
-        circuitBreaker.getEventPublisher().onStateTransition(this::onTransition);
+        if (!listening) {
+            // once: the breaker's event publisher has no way to unsubscribe
+            circuitBreaker.getEventPublisher().onStateTransition(this::onTransition);
+            listening = true;
+        }
     }
 
     @Override
@@ -55,6 +75,9 @@ public class QueueConsumptionGate extends ServiceSupport {
     }
 
     private void onTransition(CircuitBreakerOnStateTransitionEvent event) {
+        if (!isRunAllowed()) {
+            return;
+        }
         switch (event.getStateTransition().getToState()) {
             case OPEN, FORCED_OPEN -> {
                 var metrics = circuitBreaker.getMetrics();
@@ -77,22 +100,29 @@ public class QueueConsumptionGate extends ServiceSupport {
     }
 
     private void suspendQueue() {
-        try {
-            if (camelContext.getRouteController().getRouteStatus(queueRouteId) == ServiceStatus.Started) {
-                camelContext.getRouteController().suspendRoute(queueRouteId);
+        for (Route route : queueRoutes) {
+            String id = route.getRouteId();
+            try {
+                if (camelContext.getRouteController().getRouteStatus(id) == ServiceStatus.Started) {
+                    camelContext.getRouteController().suspendRoute(id);
+                    LOG.info("Route {} paused while the circuit breaker is open", id);
+                }
+            } catch (Exception e) {
+                LOG.warn("Could not pause route {}: {}", id, e.getMessage());
             }
-        } catch (Exception e) {
-            LOG.warn("Could not pause route {}: {}", queueRouteId, e.getMessage());
         }
     }
 
     private void resumeQueue() {
-        try {
-            if (camelContext.getRouteController().getRouteStatus(queueRouteId) == ServiceStatus.Suspended) {
-                camelContext.getRouteController().resumeRoute(queueRouteId);
+        for (Route route : queueRoutes) {
+            String id = route.getRouteId();
+            try {
+                if (camelContext.getRouteController().getRouteStatus(id) == ServiceStatus.Suspended) {
+                    camelContext.getRouteController().resumeRoute(id);
+                }
+            } catch (Exception e) {
+                LOG.warn("Could not resume route {}: {}", id, e.getMessage());
             }
-        } catch (Exception e) {
-            LOG.warn("Could not resume route {}: {}", queueRouteId, e.getMessage());
         }
     }
 

@@ -1,22 +1,30 @@
 package dev.sessionreporter.broker;
 
+import dev.sessionreporter.StartupConfigurationException;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.config.impl.SecurityConfiguration;
+import org.apache.activemq.artemis.core.security.Role;
 import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.server.Queue;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.apache.activemq.artemis.spi.core.security.ActiveMQJAASSecurityManager;
+import org.apache.activemq.artemis.spi.core.security.jaas.InVMLoginModule;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +33,10 @@ import org.slf4j.LoggerFactory;
  * The ActiveMQ Artemis broker that runs inside the reporter's JVM when no external {@code broker.url} is configured:
  * a persistent journal, an in-VM acceptor for the reporter itself and a TCP acceptor (loopback by default) so other
  * processes can send session keys. Managed by Camel: started before the routes, stopped after them.
+ * <p>
+ * With {@code broker.username} and {@code broker.password} set, the broker accepts that one user only (in-VM and TCP)
+ * and the user may do everything. Without them it accepts anyone, which is allowed only on a loopback acceptor: the
+ * dead-letter queue holds full session keys.
  */
 public class EmbeddedBroker extends ServiceSupport {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
@@ -37,17 +49,45 @@ public class EmbeddedBroker extends ServiceSupport {
     static final long JOURNAL_LOCK_TIMEOUT_MILLIS = 10_000;
     /** The files Artemis's file-lock node manager locks in the node-manager lock directory (the data directory). */
     private static final String[] SERVER_LOCK_FILES = {"server.lock", "serverlock.1", "serverlock.2"};
+    /** The one role, of the one user: every permission on every address. */
+    private static final String ROLE = "session-reporter";
 
     private final String host;
     private final int port;
     private final Path dataDir;
     private final int maxDeliveryAttempts;
     private final int journalBufferTimeoutMicros;
+    private final String username;
+    private final String password;
     private final int inVmId = IN_VM_IDS.incrementAndGet();
     private volatile EmbeddedActiveMQ broker;
     private CompletableFuture<EmbeddedActiveMQ> starting;
 
     public EmbeddedBroker(String host, int port, Path dataDir, int maxDeliveryAttempts, int journalBufferTimeoutMicros) {
+        this(host, port, dataDir, maxDeliveryAttempts, journalBufferTimeoutMicros, null, null);
+    }
+
+    /**
+     * @param username the one user the broker accepts ({@code broker.username}); null or blank: no security, only on a
+     *                 loopback {@code host}
+     * @throws StartupConfigurationException for a non-loopback host without credentials, or half the credentials
+     */
+    public EmbeddedBroker(String host, int port, Path dataDir, int maxDeliveryAttempts, int journalBufferTimeoutMicros,
+            String username, String password) {
+        boolean hasUser = username != null && !username.isBlank();
+        boolean hasPassword = password != null && !password.isEmpty();
+        if (hasUser != hasPassword) {
+            throw new StartupConfigurationException("Set both broker.username and broker.password (BROKER_USERNAME, "
+                    + "BROKER_PASSWORD), or neither");
+        }
+        if (!hasUser && !isLoopback(host)) {
+            throw new StartupConfigurationException("broker.embedded.host=" + host + " is not a loopback address, and "
+                    + "the embedded broker has no user: anyone who reaches it could read the dead-letter queue (full "
+                    + "session keys) and send keys. Set broker.username and broker.password (BROKER_USERNAME, "
+                    + "BROKER_PASSWORD): the broker then accepts that user only. Or keep broker.embedded.host=127.0.0.1");
+        }
+        this.username = hasUser ? username.strip() : null;
+        this.password = hasUser ? password : null;
         this.host = host;
         this.port = port;
         this.dataDir = dataDir;
@@ -107,7 +147,8 @@ public class EmbeddedBroker extends ServiceSupport {
             }
             throw e.getCause() instanceof Exception cause ? cause : e;
         }
-        LOG.info("Embedded ActiveMQ Artemis broker started: journal {}, listening on {}", dataDir.toAbsolutePath(), tcpUrl());
+        LOG.info("Embedded ActiveMQ Artemis broker started: journal {}, listening on {} ({})", dataDir.toAbsolutePath(),
+                tcpUrl(), username == null ? "no login" : "only user broker.username");
     }
 
     private EmbeddedActiveMQ startBroker() throws Exception {
@@ -127,8 +168,7 @@ public class EmbeddedBroker extends ServiceSupport {
                 .setPagingDirectory(dataDir.resolve("paging").toString())
                 .setNodeManagerLockDirectory(dataDir.toString())
                 .setJournalLockAcquisitionTimeout(JOURNAL_LOCK_TIMEOUT_MILLIS)
-                // Only loopback by default; anyone who can reach the acceptor can send keys, as with any broker.
-                .setSecurityEnabled(false)
+                .setSecurityEnabled(username != null)
                 .setJMXManagementEnabled(false)
                 .addAcceptorConfiguration("in-vm", inVmUrl())
                 .addAcceptorConfiguration("tcp", tcpUrl() + "?protocols=CORE");
@@ -143,6 +183,15 @@ public class EmbeddedBroker extends ServiceSupport {
                 .setMaxRedeliveryDelay(60_000)
                 .setMaxDeliveryAttempts(maxDeliveryAttempts));
         EmbeddedActiveMQ started = new EmbeddedActiveMQ().setConfiguration(configuration);
+        if (username != null) {
+            configuration.putSecurityRoles("#", Set.of(new Role(ROLE, true, true, true, true, true, true, true, true,
+                    true, true, true, true)));
+            SecurityConfiguration users = new SecurityConfiguration();
+            users.addUser(username, password);
+            users.addRole(username, ROLE);
+            // Artemis's in-memory login module with its own JAAS configuration: nothing JVM-wide is set
+            started.setSecurityManager(new ActiveMQJAASSecurityManager(InVMLoginModule.class.getName(), users));
+        }
         started.start();
         if (!started.getActiveMQServer().isActive()) {
             // Artemis logs what went wrong (lock timeout, acceptor) and leaves the server stopped instead of failing
@@ -156,6 +205,15 @@ public class EmbeddedBroker extends ServiceSupport {
                     + tcpUrl() + " already in use: broker.embedded.port / broker.embedded.host)");
         }
         return started;
+    }
+
+    /** 127.x, ::1, localhost: a name that does not resolve is not loopback. */
+    static boolean isLoopback(String host) {
+        try {
+            return host != null && !host.isBlank() && InetAddress.getByName(host.strip()).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     /** True when another process (or broker) holds one of Artemis's lock files there; ours are released by then. */

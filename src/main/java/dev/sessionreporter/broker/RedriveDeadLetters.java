@@ -92,7 +92,7 @@ public final class RedriveDeadLetters {
     public static int redrive(String brokerUrl, String from, String to, FailureReason reason, int max)
             throws JMSException {
         String selector = reason == null ? null : ReporterHeaders.FAILURE_REASON + " = '" + reason.name() + "'";
-        try (ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(brokerUrl);
+        try (ActiveMQConnectionFactory factory = BrokerCredentials.fromEnvironment().connectionFactory(brokerUrl);
                 Connection connection = factory.createConnection();
                 Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
                 MessageConsumer consumer = session.createConsumer(session.createQueue(from), selector);

@@ -57,7 +57,7 @@ public final class SendSessionKeys {
 
     /** Sends each key as one persistent text message. */
     public static void send(String brokerUrl, String queue, List<String> keys) throws JMSException {
-        try (ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(brokerUrl);
+        try (ActiveMQConnectionFactory factory = BrokerCredentials.fromEnvironment().connectionFactory(brokerUrl);
                 Connection connection = factory.createConnection();
                 Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
                 MessageProducer producer = session.createProducer(session.createQueue(queue))) {

@@ -1,6 +1,6 @@
 package dev.sessionreporter.karaf;
 
-import dev.sessionreporter.DevProfileCamelSettings;
+import dev.sessionreporter.Profiles;
 import dev.sessionreporter.SessionReporterApplication;
 import dev.sessionreporter.SessionReporterConfiguration;
 import java.nio.file.Files;
@@ -89,7 +89,7 @@ final class KarafReporter implements ManagedService {
             Files.createDirectories(routes);
             String profile = KarafSettings.profile(overrides);
             main.configure().withProfile(profile);
-            main.addMainListener(new DevProfileCamelSettings());
+            main.addMainListener(Profiles.knownProfileCheck());
             main.configure().withAdditionalSensitiveKeywords(SessionReporterApplication.SENSITIVE_KEYWORDS);
             main.configure().addConfiguration(SessionReporterConfiguration.class);
             // the secrets file (if named) and the profile's settings before the bundle's application.properties; the

@@ -34,9 +34,14 @@ public final class JarProcesses implements TestWatcher {
      * port, so that no jar depends on the default port 9876 being free.
      */
     public JarProcess start(String name, Map<String, String> environment, String... args) {
+        return startIn(workingDirectory, name, environment, args);
+    }
+
+    /** {@link #start} in another working directory (where ./application.properties, ./routes and ./data are). */
+    public JarProcess startIn(Path directory, String name, Map<String, String> environment, String... args) {
         Map<String, String> withPort = new HashMap<>(environment);
         withPort.putIfAbsent("REPORTER_MANAGEMENT_PORT", Integer.toString(FreePort.find()));
-        JarProcess process = JarProcess.start(name, jar, workingDirectory, withPort, args);
+        JarProcess process = JarProcess.start(name, jar, directory, withPort, args);
         started.add(process);
         ofLastTest.add(process);
         return process;

@@ -39,7 +39,7 @@ class KarafSettingsTest {
         cfg.put("broker.embedded.enabled", "true");
         cfg.put("superoffice.url", " https://example.invalid/Cust1/Remote/Services88/CustomerService.svc ");
         cfg.put(KarafSettings.ROUTES_DIRECTORY, "/srv/reporter-routes");
-        cfg.put(KarafSettings.PROFILE, "dev");
+        cfg.put(KarafSettings.PROFILE, "demo");
 
         Properties overrides = KarafSettings.overrides(cfg, ETC, DATA);
 
@@ -48,7 +48,7 @@ class KarafSettingsTest {
                 .isEqualTo("https://example.invalid/Cust1/Remote/Services88/CustomerService.svc");
         assertThat(overrides.getProperty("camel.main.routes-include-pattern")).isEqualTo("file:/srv/reporter-routes/*.camel.yaml");
         assertThat(overrides.getProperty("camel.main.routes-reload-directory")).isEqualTo("/srv/reporter-routes");
-        assertThat(KarafSettings.profile(overrides)).isEqualTo("dev");
+        assertThat(KarafSettings.profile(overrides)).isEqualTo("demo");
     }
 
     @Test

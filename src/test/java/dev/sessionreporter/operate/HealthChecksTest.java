@@ -72,7 +72,8 @@ class HealthChecksTest {
     @Test
     void timerLeaderCheckShowsTheLeadershipAndStaysUp() throws Exception {
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
-            TimerLeaderCheck check = new TimerLeaderCheck(new TimerLeadership(camel, "timer-trigger"));
+            TimerLeaderCheck check = new TimerLeaderCheck(new TimerLeadership(camel,
+                    org.apache.camel.impl.cluster.ClusteredRoutePolicy.forNamespace(camel, "session-reporter-timer")));
             HealthCheck.Result result = check.call();
             assertThat(check.isLiveness()).isFalse();
             assertThat(result.getState()).as("a follower is healthy").isEqualTo(HealthCheck.State.UP);

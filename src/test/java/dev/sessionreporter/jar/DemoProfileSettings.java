@@ -14,25 +14,25 @@ import java.util.Properties;
 import java.util.jar.JarFile;
 import java.util.zip.ZipEntry;
 
-/** The dev profile's demo settings ({@code application-dev.properties}) as packaged in the jar under test. */
-public final class DevProfileSettings {
+/** The demo profile's settings ({@code application-demo.properties}) as packaged in the jar under test. */
+public final class DemoProfileSettings {
     private final Properties properties;
 
-    private DevProfileSettings(Properties properties) {
+    private DemoProfileSettings(Properties properties) {
         this.properties = properties;
     }
 
-    public static DevProfileSettings readFrom(Path jar) {
+    public static DemoProfileSettings readFrom(Path jar) {
         try (JarFile jarFile = new JarFile(jar.toFile())) {
-            ZipEntry entry = jarFile.getEntry("application-dev.properties");
+            ZipEntry entry = jarFile.getEntry("application-demo.properties");
             if (entry == null) {
-                throw new IllegalStateException(jar + " contains no application-dev.properties");
+                throw new IllegalStateException(jar + " contains no application-demo.properties");
             }
             Properties properties = new Properties();
             try (InputStream in = jarFile.getInputStream(entry)) {
                 properties.load(new InputStreamReader(in, StandardCharsets.ISO_8859_1));
             }
-            return new DevProfileSettings(properties);
+            return new DemoProfileSettings(properties);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -79,7 +79,7 @@ public final class DevProfileSettings {
     private String required(String name) {
         String value = properties.getProperty(name);
         if (value == null || value.isBlank()) {
-            throw new IllegalStateException("application-dev.properties in the jar does not set " + name);
+            throw new IllegalStateException("application-demo.properties in the jar does not set " + name);
         }
         return value.strip();
     }
