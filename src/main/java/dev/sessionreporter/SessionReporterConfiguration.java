@@ -172,6 +172,9 @@ public class SessionReporterConfiguration implements CamelConfiguration {
     @PropertyInject("reporter.dead-letter.uri")
     String deadLetterUri;
 
+    /** Checked (true/false) by PlaceholderChecks before it is read here. */
+    @PropertyInject("reporter.timer.enabled")
+    String timerEnabled;
     @PropertyInject("reporter.cluster.namespace")
     String clusterNamespace;
     @PropertyInject("reporter.cluster.file.enabled")
