@@ -5,6 +5,7 @@ import dev.sessionreporter.failure.Causes;
 import dev.sessionreporter.broker.SendSessionKeys;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * runs against the built-in SuperOffice simulator; {@code prod} never starts the simulator; any other name is refused
  * ({@link Profiles}).
  * <p>
- * The first argument {@code send} or {@code redrive} runs an operator command instead (see README).
+ * The first argument {@code send} or {@code redrive} runs an operator command instead, {@code --help} lists them (see
+ * README).
  * <p>
  * Exit codes: 0 after a clean stop (SIGTERM or Ctrl+C included: in-flight reports finish first, see
  * {@link ExitOnStop}); 1 when it cannot start, or when the stop took longer than {@code reporter.shutdown.timeout}
@@ -59,13 +61,38 @@ public final class SessionReporterApplication {
         return switch (args.length == 0 ? "" : args[0]) {
             case "send" -> SendSessionKeys.run(commandArgs);
             case "redrive" -> RedriveDeadLetters.run(commandArgs);
-            default -> run(createMain(), args);
+            case "--help", "-help", "-h", "help" -> {
+                System.out.println(USAGE);
+                yield 0;
+            }
+            default -> {
+                if (args.length > 0 && !args[0].startsWith("-")) {
+                    System.err.println("Unknown command " + args[0] + "\n" + USAGE);
+                    yield 2;
+                }
+                // Camel Main's own options (-duration, -trace, ...): Camel Main reads them
+                yield run(createMain(), args);
+            }
         };
     }
 
+    /** Not a start of the reporter: a command, the help, or a mistyped command. */
     private static boolean isCommand(String[] args) {
-        return args.length > 0 && (args[0].equals("send") || args[0].equals("redrive"));
+        return args.length > 0 && (!args[0].startsWith("-") || List.of("--help", "-help", "-h").contains(args[0]));
     }
+
+    static final String USAGE = """
+            usage: java -jar session-reporter.jar [COMMAND [OPTIONS]]
+              without a command: runs the reporter with ./application.properties and the active profile
+              (CAMEL_MAIN_PROFILE), see README "Run" and "Configure"; it exits with 0 after a clean stop, 1 when it
+              cannot start or a stop cut reports short.
+
+            %s
+
+            %s
+
+            COMMAND --help shows a command's options alone."""
+            .formatted(SendSessionKeys.USAGE, RedriveDeadLetters.USAGE);
 
     private static Main createMain() {
         return createMain(activeProfile());

@@ -21,6 +21,7 @@ import dev.sessionreporter.duplicate.QueueDuplicates;
 import dev.sessionreporter.failure.Causes;
 import dev.sessionreporter.failure.DeadLetterHeaders;
 import dev.sessionreporter.failure.FailureClassifier;
+import dev.sessionreporter.failure.RetryLog;
 import dev.sessionreporter.input.SessionKeyInput;
 import dev.sessionreporter.input.TimerSessionKeys;
 import dev.sessionreporter.operate.BrokerConnectionCheck;
@@ -56,7 +57,6 @@ import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
-import org.apache.camel.LoggingLevel;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.component.cxf.jaxws.CxfEndpoint;
 import org.apache.camel.component.file.cluster.FileLockClusterService;
@@ -423,11 +423,17 @@ public class SessionReporterConfiguration implements CamelConfiguration {
                 .backOffMultiplier(Settings.atLeastOne("reporter.retry.back-off-multiplier", retryBackOffMultiplier))
                 .maximumRedeliveryDelay(Settings.millis("reporter.retry.maximum-redelivery-delay",
                         retryMaximumRedeliveryDelay))
-                .retryAttemptedLogLevel(LoggingLevel.WARN)
-                .logRetryAttempted(true)
+                // each retry is logged by transientFailureRetryLog, which names the cause
+                .logRetryAttempted(false)
                 .logStackTrace(false)
                 .logRetryStackTrace(false)
                 .logExhausted(false);
+    }
+
+    /** The WARN line before each retry of transient failures (routes/error-handling.camel.yaml, onRedeliveryRef). */
+    @BindToRegistry("transientFailureRetryLog")
+    public RetryLog transientFailureRetryLog() {
+        return new RetryLog(failureClassifier, secretRedactor());
     }
 
     @BindToRegistry("superOfficeCircuitBreaker")

@@ -37,7 +37,7 @@ class MistypedHostTest extends ReporterTestSupport {
     }
 
     @Test
-    void deadLetterAndLogNameTheMistypedHost() throws Exception {
+    void retriesAndDeadLetterNameTheMistypedHost() throws Exception {
         String key = TestSecrets.sessionKey("typo");
         try (CapturedLog log = CapturedLog.attach()) {
             queue().sendText(key);
@@ -48,6 +48,9 @@ class MistypedHostTest extends ReporterTestSupport {
             assertThat(deadLetter.getStringProperty(ReporterHeaders.FAILURE_REASON)).isEqualTo("UNREACHABLE");
             assertThat(deadLetter.getStringProperty(ReporterHeaders.FAILURE_DETAIL)).contains(MISTYPED_HOST);
             assertThat(log.lines()).anyMatch(line -> line.contains("dead-lettered") && line.contains(MISTYPED_HOST));
+            assertThat(log.lines()).as("each retry names the host")
+                    .anyMatch(line -> line.contains("retry 1 of 3") && line.contains(MISTYPED_HOST))
+                    .anyMatch(line -> line.contains("retry 3 of 3") && line.contains(MISTYPED_HOST));
         }
     }
 }

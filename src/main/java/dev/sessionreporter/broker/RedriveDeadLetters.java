@@ -29,9 +29,20 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
  */
 public final class RedriveDeadLetters {
     public static final String DEFAULT_DEAD_LETTER_QUEUE = "superoffice.session-active.DLQ";
-    private static final String USAGE = "usage: redrive [--reason " + String.join("|", reasonNames()) + "] [--broker "
-            + SendSessionKeys.DEFAULT_BROKER + "] [--max N] [--from " + DEFAULT_DEAD_LETTER_QUEUE + "] [--to "
-            + SendSessionKeys.DEFAULT_QUEUE + "]";
+    public static final String USAGE = """
+            usage: redrive [--reason REASON] [--broker URL] [--max N] [--from QUEUE] [--to QUEUE]
+              Moves dead-lettered messages back onto the input queue, one transaction each.
+              --reason REASON  only messages dead-lettered for this reason, one of
+                               %s (default: all)
+              --broker URL     the broker, Artemis core protocol (default %s)
+              --max N          move at most N messages (default: all that match)
+              --from QUEUE     the dead-letter queue (default %s)
+              --to QUEUE       the input queue (default %s)
+              --help           this text
+              exit codes: 0 done, 1 the broker cannot be reached, 2 wrong arguments (nothing moved)"""
+            .formatted(String.join(", ", reasonNames()), SendSessionKeys.DEFAULT_BROKER, DEFAULT_DEAD_LETTER_QUEUE,
+                    SendSessionKeys.DEFAULT_QUEUE);
+    private static final List<String> OPTIONS = List.of("--broker", "--from", "--to", "--reason", "--max");
     /** Properties the redriven message does not carry: the reporter's failure headers, JMS-defined and Artemis ones. */
     private static final List<String> DROPPED_PROPERTY_PREFIXES = List.of("SessionReporter", "JMSX", "JMS_", "_AMQ", "__AMQ");
 
@@ -53,9 +64,16 @@ public final class RedriveDeadLetters {
         try {
             for (int i = 0; i < args.length; i++) {
                 String option = args[i];
+                if (option.equals("--help") || option.equals("-h")) {
+                    System.out.println(USAGE);
+                    return 0;
+                }
+                if (!OPTIONS.contains(option)) {
+                    return usage("unknown option " + option);
+                }
                 String value = i + 1 < args.length ? args[++i] : null;
-                if (value == null) {
-                    return usage("missing value of " + option);
+                if (value == null || value.startsWith("--")) {
+                    return usage(option + " needs a value");
                 }
                 switch (option) {
                     case "--broker" -> broker = value;
@@ -63,9 +81,7 @@ public final class RedriveDeadLetters {
                     case "--to" -> to = value;
                     case "--reason" -> reason = FailureReason.valueOf(value.strip().toUpperCase(Locale.ROOT));
                     case "--max" -> max = Integer.parseInt(value.strip());
-                    default -> {
-                        return usage("unknown option " + option);
-                    }
+                    default -> throw new IllegalStateException("option without handling: " + option);
                 }
             }
         } catch (IllegalArgumentException e) {
@@ -137,7 +153,7 @@ public final class RedriveDeadLetters {
     }
 
     private static int usage(String problem) {
-        System.err.println(problem);
+        System.err.println("redrive: " + problem);
         System.err.println(USAGE);
         return 2;
     }

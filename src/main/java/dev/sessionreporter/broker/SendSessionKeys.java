@@ -18,6 +18,15 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 public final class SendSessionKeys {
     public static final String DEFAULT_BROKER = "tcp://127.0.0.1:61616";
     public static final String DEFAULT_QUEUE = "superoffice.session-active";
+    public static final String USAGE = """
+            usage: send [--broker URL] [--queue NAME] [--] KEY... | -
+              Puts each KEY on the queue as a persistent text message; - reads the keys from standard input, one a line.
+              --broker URL   the broker, Artemis core protocol (default %s)
+              --queue NAME   the reporter's input queue (default %s)
+              --             the arguments that follow are keys, even if they start with -
+              --help         this text
+              exit codes: 0 sent, 1 the broker cannot be reached, 2 wrong arguments (nothing sent)"""
+            .formatted(DEFAULT_BROKER, DEFAULT_QUEUE);
 
     private SendSessionKeys() {
     }
@@ -32,18 +41,38 @@ public final class SendSessionKeys {
         String broker = DEFAULT_BROKER;
         String queue = DEFAULT_QUEUE;
         List<String> keys = new java.util.ArrayList<>();
+        boolean onlyKeys = false;
         for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--broker" -> broker = args[++i];
-                case "--queue" -> queue = args[++i];
+            String arg = args[i];
+            if (onlyKeys || !arg.startsWith("-")) {
+                keys.add(arg);
+                continue;
+            }
+            switch (arg) {
+                case "--help", "-h" -> {
+                    System.out.println(USAGE);
+                    return 0;
+                }
+                case "--" -> onlyKeys = true;
                 case "-" -> new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8))
                         .lines().map(String::strip).filter(line -> !line.isEmpty()).forEach(keys::add);
-                default -> keys.add(args[i]);
+                case "--broker", "--queue" -> {
+                    if (i + 1 == args.length || args[i + 1].startsWith("-")) {
+                        return usage(arg + " needs a value");
+                    }
+                    if (arg.equals("--broker")) {
+                        broker = args[++i];
+                    } else {
+                        queue = args[++i];
+                    }
+                }
+                default -> {
+                    return usage("unknown option " + arg + " (a key that starts with - goes after --)");
+                }
             }
         }
         if (keys.isEmpty()) {
-            System.err.println("usage: send [--broker " + DEFAULT_BROKER + "] [--queue " + DEFAULT_QUEUE + "] KEY... | -");
-            return 2;
+            return usage("no session key given");
         }
         try {
             send(broker, queue, keys);
@@ -53,6 +82,12 @@ public final class SendSessionKeys {
         }
         System.out.println("Sent " + keys.size() + " session key(s) to " + queue + " at " + broker);
         return 0;
+    }
+
+    private static int usage(String problem) {
+        System.err.println("send: " + problem);
+        System.err.println(USAGE);
+        return 2;
     }
 
     /** Sends each key as one persistent text message. */
