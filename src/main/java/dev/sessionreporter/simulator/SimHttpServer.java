@@ -271,6 +271,8 @@ final class SimHttpServer implements AutoCloseable {
         }
         long contentLength = Long.parseLong(length.strip());
         if (contentLength > maxBodyBytes) {
+            // read what was announced (up to a bound), so that the client gets to read the 413
+            in.skipNBytes(Math.min(contentLength, 16L * maxBodyBytes));
             return null;
         }
         byte[] bytes = in.readNBytes((int) contentLength);

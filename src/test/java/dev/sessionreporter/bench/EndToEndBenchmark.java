@@ -116,11 +116,14 @@ class EndToEndBenchmark {
             stub.track('S', 1);
             int brokerPort = FreePort.find();
             Properties props = new Properties();
+            // address and credentials: the canned stub in its own JVM
             props.setProperty("superoffice.url", stub.url());
             props.setProperty("superoffice.application-token", TestSecrets.APPLICATION_TOKEN);
             props.setProperty("superoffice.ticket", TestSecrets.TICKET);
+            // port and folder of this run alone
             props.setProperty("broker.embedded.port", Integer.toString(brokerPort));
             props.setProperty("broker.embedded.data-dir", work.resolve("broker").toString());
+            // one tick with the keys file the benchmark fills: start-up to first report, then the timer path
             props.setProperty("reporter.timer.enabled", "true");
             props.setProperty("reporter.timer.period", "1h");
             props.setProperty("reporter.timer.initial-delay", "100");

@@ -821,6 +821,17 @@ class CustomerServiceSimulatorTest {
     }
 
     @Test
+    void bodyOverOneMebibyteIs413AndClosesTheConnection() throws Exception {
+        String padded = validEnvelope(KEY).replace("<s:Body>", "<!--" + "x".repeat(CustomerServiceSimulator.MAX_BODY_BYTES)
+                + "--><s:Body>");
+        HttpResponse<String> response = post(padded);
+        assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(response.headers().firstValue("connection")).hasValue("close");
+        assertThat(simulator.lastRequest()).get().satisfies(r -> assertThat(r.rejectionReason()).contains("larger"));
+        assertSoapAnswer(post(validEnvelope(KEY)), true, LOGIN_ID);
+    }
+
+    @Test
     void leavesTheJvmsSystemPropertiesAlone() throws Exception {
         // a library leaves its host alone: the simulator once set sun.net.httpserver.nodelay for the whole JVM
         assertSoapAnswer(post(validEnvelope(KEY)), true, LOGIN_ID);
