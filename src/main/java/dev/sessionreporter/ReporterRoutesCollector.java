@@ -1,7 +1,10 @@
 package dev.sessionreporter;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,7 +20,7 @@ import org.apache.camel.util.FileUtil;
 /**
  * The route files: the built-in ones ({@code camel.main.routes-include-pattern}, in the jar) and, when the folder
  * {@code reporter.routes.directory} exists, every {@code *.camel.yaml} in it. A file there with the name of a built-in
- * file replaces it; any other adds routes. A missing folder is no error (Camel's {@code file:} pattern fails on it).
+ * file replaces it (unless it is the same file, as in the project folder); any other adds routes. A missing folder is no error (Camel's {@code file:} pattern fails on it).
  */
 final class ReporterRoutesCollector extends DefaultRoutesCollector {
     static final String DIRECTORY = "reporter.routes.directory";
@@ -35,7 +38,12 @@ final class ReporterRoutesCollector extends DefaultRoutesCollector {
             for (Resource resource : findRouteResourcesFromDirectory(camelContext, excludePattern,
                     "file:" + directory + "/*.camel.yaml")) {
                 String name = FileUtil.stripPath(resource.getLocation());
-                own.add(name + (files.containsKey(name) ? " (replaces the built-in one)" : ""));
+                Resource builtIn = files.get(name);
+                if (builtIn != null && sameContent(builtIn, resource)) {
+                    // e.g. started from the project folder, whose routes/ is what the jar was built from
+                    continue;
+                }
+                own.add(name + (builtIn != null ? " (replaces the built-in one)" : ""));
                 files.put(name, resource);
             }
             if (!own.isEmpty()) {
@@ -46,6 +54,14 @@ final class ReporterRoutesCollector extends DefaultRoutesCollector {
             return PluginHelper.getRoutesLoader(camelContext).findRoutesBuilders(files.values());
         } catch (Exception e) {
             throw RuntimeCamelException.wrapRuntimeException(e);
+        }
+    }
+
+    private static boolean sameContent(Resource one, Resource other) {
+        try (InputStream a = one.getInputStream(); InputStream b = other.getInputStream()) {
+            return Arrays.equals(a.readAllBytes(), b.readAllBytes());
+        } catch (IOException e) {
+            return false;
         }
     }
 }

@@ -32,7 +32,7 @@ class MistypedHostTest extends ReporterTestSupport {
         Properties properties = new Properties();
         // the subject: a host name with a typo
         properties.setProperty("superoffice.url",
-                "http://" + MISTYPED_HOST + "/Cust00000/Remote/Services88/CustomerService.svc");
+                "https://" + MISTYPED_HOST + "/Cust00000/Remote/Services88/CustomerService.svc");
         return properties;
     }
 

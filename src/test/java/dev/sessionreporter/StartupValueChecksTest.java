@@ -56,11 +56,11 @@ class StartupValueChecksTest {
     void refusesASimulatorPortInUse() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             Properties settings = new Properties();
-            // the subject: the built-in simulator on, on a port another process holds
-            settings.setProperty("simulator.enabled", "true");
+            // the subject: the demo profile's built-in simulator on a port another process holds
             settings.setProperty("simulator.port", Integer.toString(taken.getLocalPort()));
 
-            assertThat(startupError(settings)).contains("127.0.0.1:" + taken.getLocalPort()).contains("simulator.port");
+            assertThat(startupError(Profiles.DEMO, settings)).contains("127.0.0.1:" + taken.getLocalPort())
+                    .contains("simulator.port");
         }
     }
 
@@ -79,15 +79,25 @@ class StartupValueChecksTest {
     }
 
     static String startupError(Properties settings) {
+        return startupError(null, settings);
+    }
+
+    /** {@code profile} demo: its own server and credentials (the simulator's), as the jar reads them. */
+    static String startupError(String profile, Properties settings) {
         Main main = new Main();
         main.configure().addConfiguration(SessionReporterConfiguration.class);
         // as the jar's main class: the values are checked before Camel Main applies its camel.* settings
         main.addMainListener(new PlaceholderValuesCheck());
-        main.setPropertyPlaceholderLocations("classpath:application.properties");
         Properties overrides = new Properties();
-        overrides.setProperty("superoffice.url", "http://127.0.0.1:9/Cust1/Remote/Services88/CustomerService.svc");
-        overrides.setProperty("superoffice.application-token", TestSecrets.APPLICATION_TOKEN);
-        overrides.setProperty("superoffice.ticket", TestSecrets.TICKET);
+        if (profile == null) {
+            main.setPropertyPlaceholderLocations("classpath:application.properties");
+            overrides.setProperty("superoffice.url", "http://127.0.0.1:9/Cust1/Remote/Services88/CustomerService.svc");
+            overrides.setProperty("superoffice.application-token", TestSecrets.APPLICATION_TOKEN);
+            overrides.setProperty("superoffice.ticket", TestSecrets.TICKET);
+        } else {
+            main.configure().withProfile(profile);
+            main.setPropertyPlaceholderLocations(SessionReporterApplication.propertyLocations(profile));
+        }
         // no HTTP server for a context that is not meant to start
         overrides.setProperty("reporter.management.enabled", "false");
         Path data = temporaryDirectory();

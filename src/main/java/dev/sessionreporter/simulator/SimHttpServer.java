@@ -116,6 +116,15 @@ final class SimHttpServer implements AutoCloseable {
             closeQuietly(socket);
         }
         connections.shutdownNow();
+        // The JDK releases the port only once the thread blocked in accept() has left it: wait, so that a restart on
+        // the same port binds.
+        if (Thread.currentThread() != acceptor) {
+            try {
+                acceptor.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private void acceptLoop() {
