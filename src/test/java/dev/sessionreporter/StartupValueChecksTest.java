@@ -64,6 +64,15 @@ class StartupValueChecksTest {
         }
     }
 
+    /** Without Camel Main's listener (Karaf, tests): the configuration class checks the same values. */
+    @Test
+    void theConfigurationClassAloneRefusesAQueueEnabledThatIsNeitherTrueNorFalse() {
+        Properties settings = new Properties();
+        settings.setProperty("reporter.queue.enabled", "yes");
+
+        assertThat(startupError(settings, false)).contains("reporter.queue.enabled must be one of true, false");
+    }
+
     static String startupError(String property, String value) {
         Properties settings = new Properties();
         settings.setProperty(property, value);
@@ -79,10 +88,16 @@ class StartupValueChecksTest {
     }
 
     static String startupError(Properties settings) {
+        return startupError(settings, true);
+    }
+
+    private static String startupError(Properties settings, boolean asTheJar) {
         Main main = new Main();
         main.configure().addConfiguration(SessionReporterConfiguration.class);
-        // as the jar's main class: the values are checked before Camel Main applies its camel.* settings
-        main.addMainListener(new PlaceholderValuesCheck());
+        if (asTheJar) {
+            // as the jar's main class: the values are checked before Camel Main applies its camel.* settings
+            main.addMainListener(new PlaceholderValuesCheck());
+        }
         main.setPropertyPlaceholderLocations("classpath:application.properties");
         Properties overrides = new Properties();
         overrides.setProperty("superoffice.url", "http://127.0.0.1:9/Cust1/Remote/Services88/CustomerService.svc");
