@@ -165,8 +165,9 @@ public class SessionReporterConfiguration implements CamelConfiguration {
     String timerSessionKeysFile;
     @PropertyInject("reporter.timer.target")
     String timerTarget;
+    /** Text: checked in configure() (PlaceholderChecks); as a boolean its injection failed first, naming no property. */
     @PropertyInject("reporter.queue.enabled")
-    boolean queueEnabled;
+    String queueEnabled;
     @PropertyInject("reporter.queue.uri")
     String queueUri;
     @PropertyInject("reporter.dead-letter.uri")
@@ -506,7 +507,7 @@ public class SessionReporterConfiguration implements CamelConfiguration {
         if (!demo && !allowInsecureHttp) {
             Settings.requireHttpsUnlessLoopback("superoffice.url", superOfficeUrl);
         }
-        if ("queue".equals(timerTarget) && !queueEnabled) {
+        if ("queue".equals(timerTarget) && !Boolean.parseBoolean(queueEnabled.strip())) {
             LOG.warn("reporter.timer.target=queue but reporter.queue.enabled=false: this instance's timer keys are only "
                     + "reported by other instances that consume the queue");
         }

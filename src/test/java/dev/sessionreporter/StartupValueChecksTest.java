@@ -64,6 +64,15 @@ class StartupValueChecksTest {
         }
     }
 
+    /** Without Camel Main's listener (Karaf, tests): the configuration class checks the same values. */
+    @Test
+    void theConfigurationClassAloneRefusesAQueueEnabledThatIsNeitherTrueNorFalse() {
+        Properties settings = new Properties();
+        settings.setProperty("reporter.queue.enabled", "yes");
+
+        assertThat(startupError(settings, false)).contains("reporter.queue.enabled must be one of true, false");
+    }
+
     static String startupError(String property, String value) {
         Properties settings = new Properties();
         settings.setProperty(property, value);
@@ -79,15 +88,25 @@ class StartupValueChecksTest {
     }
 
     static String startupError(Properties settings) {
-        return startupError(null, settings);
+        return startupError(null, settings, true);
+    }
+
+    static String startupError(String profile, Properties settings) {
+        return startupError(profile, settings, true);
+    }
+
+    private static String startupError(Properties settings, boolean asTheJar) {
+        return startupError(null, settings, asTheJar);
     }
 
     /** {@code profile} demo: its own server and credentials (the simulator's), as the jar reads them. */
-    static String startupError(String profile, Properties settings) {
+    private static String startupError(String profile, Properties settings, boolean asTheJar) {
         Main main = new Main();
         main.configure().addConfiguration(SessionReporterConfiguration.class);
-        // as the jar's main class: the values are checked before Camel Main applies its camel.* settings
-        main.addMainListener(new PlaceholderValuesCheck());
+        if (asTheJar) {
+            // as the jar's main class: the values are checked before Camel Main applies its camel.* settings
+            main.addMainListener(new PlaceholderValuesCheck());
+        }
         Properties overrides = new Properties();
         if (profile == null) {
             main.setPropertyPlaceholderLocations("classpath:application.properties");
