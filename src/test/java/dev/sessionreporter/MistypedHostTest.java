@@ -13,8 +13,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A typo in the host of superoffice.url: with the shipped retry settings every call fails, is retried, and the key is
- * dead-lettered naming the host, so that the operator sees the typo. The name is under {@code .invalid} (RFC 6761), which
- * never resolves: nothing but the resolver is asked, no connection leaves this machine.
+ * dead-lettered naming the host, so that the operator sees the typo. The name is under {@code .invalid} (RFC 6761), and
+ * the test JVM resolves names from src/test/resources/loopback-hosts only (pom: jdk.net.hosts.file): no DNS query and
+ * no connection leaves this machine.
  */
 class MistypedHostTest extends ReporterTestSupport {
     private static final String MISTYPED_HOST = "online.superofice.invalid";
