@@ -113,6 +113,7 @@ public final class CustomerServiceEndpoint {
             policy.setVersion("1.1");
             policy.setAllowChunking(false);
             ((HTTPConduit) client.getConduit()).setClient(policy);
+            client.getOutInterceptors().add(new WholeRequestInterceptor());
             // Our WSDL attaches no WS-Policy, so CXF's policy engine (on whenever cxf-rt-ws-policy is on the class path)
             // only searched for policies on every message: its three interceptors were ~3 % of a report's CPU.
             PolicyEngine policyEngine = client.getBus().getExtension(PolicyEngine.class);
