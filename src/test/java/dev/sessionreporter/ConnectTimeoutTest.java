@@ -44,6 +44,7 @@ class ConnectTimeoutTest extends ReporterTestSupport {
             }
         }
         Properties properties = new Properties();
+        // the far side is a server that takes no more connections
         properties.setProperty("superoffice.url",
                 "http://127.0.0.1:" + fullServer.getLocalPort() + "/Cust00000/Remote/Services88/CustomerService.svc");
         // short, so that three attempts fit the test's wait; the receive timeout stays as shipped

@@ -24,6 +24,7 @@ class TlsHandshakeCutTest extends ReporterTestSupport {
     @Override
     protected Properties extraProperties() {
         Properties properties = new Properties();
+        // the far side is a TCP server that cuts the TLS handshake
         properties.setProperty("superoffice.url", SERVER.url("https"));
         // the test is about the breaker counting handshake failures: on, opening at the sixth failed call of six
         properties.setProperty("reporter.circuit-breaker.enabled", "true");

@@ -23,6 +23,7 @@ class TransportFailuresTest extends ReporterTestSupport {
     @Override
     protected Properties extraProperties() {
         Properties properties = new Properties();
+        // the far side is the misbehaving TCP server, not the simulator
         properties.setProperty("superoffice.url", SERVER.url("http"));
         return properties;
     }
