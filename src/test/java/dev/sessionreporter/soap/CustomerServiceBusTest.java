@@ -17,10 +17,11 @@ class CustomerServiceBusTest {
     void theEndpointsBusIsNotTheDefaultBusAndEndsWithTheCamelContext() {
         Bus defaultBusBefore = BusFactory.getDefaultBus(false);
         CamelContext camel = new DefaultCamelContext();
-        camel.start();
+        // created before the context starts, as the configuration class binds it
         CxfEndpoint endpoint = CustomerServiceEndpoint.create(camel, "http://127.0.0.1:9/CustomerService.svc", 1000, 1000,
                 TlsSettings.create(null, null, null, null, null, null), false, new SecretRedactor());
         Bus bus = endpoint.getBus();
+        camel.start();
 
         assertThat(BusFactory.getDefaultBus(false)).isSameAs(defaultBusBefore).isNotSameAs(bus);
         assertThat(BusFactory.getThreadDefaultBus(false)).isNotSameAs(bus);
