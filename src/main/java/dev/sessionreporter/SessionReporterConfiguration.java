@@ -77,27 +77,6 @@ public class SessionReporterConfiguration implements CamelConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(SessionReporterConfiguration.class);
     /** The name camel-micrometer-prometheus looks up and binds its registry under. */
     private static final String METRICS_REGISTRY = "metricsRegistry";
-    /** Idle keep-alive connections per server: more than the queue consumers and timer threads together. */
-    static final int HTTP_MAX_IDLE_CONNECTIONS = 100;
-
-    static {
-        // CXF's default java.net.http conduit starts a thread per request and sends "Upgrade: h2c"; the
-        // HttpURLConnection conduit is faster here and speaks plain HTTP/1.1. Read once when CXF loads.
-        if (System.getProperty("org.apache.cxf.transport.http.forceURLConnection") == null) {
-            System.setProperty("org.apache.cxf.transport.http.forceURLConnection", "true");
-        }
-        // HttpURLConnection silently re-sends a POST once when a kept-alive connection breaks: retries are ours to
-        // make and to count (SessionReporterAttempts), so switch that off.
-        if (System.getProperty("sun.net.http.retryPost") == null) {
-            System.setProperty("sun.net.http.retryPost", "false");
-        }
-        // HttpURLConnection keeps at most 5 idle connections per server (JDK default): with more parallel calls (queue
-        // consumers + timer threads) every call beyond that closed its connection and the next one opened a new one
-        // (thousands of TCP - and in production TLS - handshakes a minute). Read once, on the first HTTP connection.
-        if (System.getProperty("http.maxConnections") == null) {
-            System.setProperty("http.maxConnections", Integer.toString(HTTP_MAX_IDLE_CONNECTIONS));
-        }
-    }
 
     @PropertyInject("superoffice.url")
     String superOfficeUrl;

@@ -137,6 +137,8 @@ class DeadLetterReasonsTest extends ReporterTestSupport {
                 Arguments.of(SimulatedFailure.httpStatus(504), "HTTP_ERROR", "HTTP 504", 3),
                 // throttled: retried with back-off like an unavailable server, not dead-lettered at once
                 Arguments.of(SimulatedFailure.httpStatus(429), "HTTP_ERROR", "HTTP 429", 3),
+                // the server or a proxy gave up waiting for our request (RFC 9110 15.5.9: the client may repeat it)
+                Arguments.of(SimulatedFailure.httpStatus(408), "HTTP_ERROR", "HTTP 408", 3),
                 Arguments.of(SimulatedFailure.delay(Duration.ofSeconds(2)), "TIMEOUT", "receive timeout", 3),
                 Arguments.of(SimulatedFailure.dropConnection(), "UNREACHABLE", "", 3));
     }

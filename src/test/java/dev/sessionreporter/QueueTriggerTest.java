@@ -134,8 +134,9 @@ class QueueTriggerTest extends ReporterTestSupport {
 
     /**
      * Parallel reports keep their HTTP connections: a backlog reported by all queue consumers at once goes over about
-     * one connection per consumer. With the JDK's default of 5 idle keep-alive connections per server, every call
-     * beyond that closed its connection and the next one opened a new one (a TLS handshake each, against SuperOffice).
+     * one connection per consumer, when the JVM allows that many idle keep-alive connections per server (surefire sets
+     * http.maxConnections as README "Run" recommends; with the JDK's default of 5, every call beyond that closes its
+     * connection and the next one opens a new one).
      */
     @Test
     void parallelReportsReuseTheirHttpConnections() throws Exception {

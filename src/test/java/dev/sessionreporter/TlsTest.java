@@ -66,7 +66,9 @@ class TlsTest {
             Message deadLetter = queue().receive(QueueClient.DEAD_LETTER_QUEUE, 15_000);
             assertThat(deadLetter).isNotNull();
             assertThat(deadLetter.getStringProperty(ReporterHeaders.FAILURE_REASON)).isEqualTo("UNREACHABLE");
-            assertThat(deadLetter.getStringProperty(ReporterHeaders.FAILURE_DETAIL)).contains("TLS");
+            assertThat(deadLetter.getStringProperty(ReporterHeaders.FAILURE_DETAIL)).contains("hostname does not match");
+            assertThat(deadLetter.getIntProperty(ReporterHeaders.ATTEMPTS)).as("a certificate does not heal by retrying")
+                    .isEqualTo(1);
             assertThat(OTHER_HOST_SERVER.acceptedReportCount(key)).as("hostname verification is on").isZero();
         }
     }
@@ -124,7 +126,7 @@ class TlsTest {
             Message deadLetter = queue().receive(QueueClient.DEAD_LETTER_QUEUE, 15_000);
             assertThat(deadLetter).isNotNull();
             assertThat(deadLetter.getStringProperty(ReporterHeaders.FAILURE_REASON)).isEqualTo("UNREACHABLE");
-            assertThat(deadLetter.getStringProperty(ReporterHeaders.FAILURE_DETAIL)).contains("TLS");
+            assertThat(deadLetter.getStringProperty(ReporterHeaders.FAILURE_DETAIL)).contains("TLS certificate not accepted");
             assertThat(deadLetter.getIntProperty(ReporterHeaders.ATTEMPTS)).as("a certificate does not heal by retrying")
                     .isEqualTo(1);
             assertThat(HTTPS_SERVER.acceptedReportCount(key)).isZero();

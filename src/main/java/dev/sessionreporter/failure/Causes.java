@@ -15,6 +15,17 @@ public final class Causes {
         return null;
     }
 
+    /** The last (innermost) exception of {@code type} in the chain, or null: e.g. the original behind CXF's copy. */
+    public static <T extends Throwable> T findLast(Throwable failure, Class<T> type) {
+        T last = null;
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                last = type.cast(t);
+            }
+        }
+        return last;
+    }
+
     /** The innermost cause. */
     public static Throwable root(Throwable failure) {
         Throwable root = failure;

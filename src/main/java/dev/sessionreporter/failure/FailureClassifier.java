@@ -1,23 +1,40 @@
 package dev.sessionreporter.failure;
 
+import java.io.EOFException;
 import java.io.IOException;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
-import java.util.Locale;
+import java.security.GeneralSecurityException;
 import java.util.Set;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.xml.stream.XMLStreamException;
 import org.apache.camel.Exchange;
 import org.apache.cxf.binding.soap.SoapFault;
 import org.apache.cxf.transport.http.HTTPException;
 
 /**
- * Maps whatever a report failed with to a {@link FailureReason} and decides whether it is worth retrying: connection
- * failures, timeouts and HTTP 429 (throttled), 502/503/504 are transient; everything else is permanent and is
- * dead-lettered at once.
+ * Maps whatever a report failed with to a {@link FailureReason} and decides whether it is worth retrying. Transient, by
+ * type (anywhere in the cause chain), are only:
+ * <ul>
+ * <li>HTTP 408, 429, 502, 503, 504;</li>
+ * <li>no connection: {@link SocketException} (refused, reset, no route, "unexpected end of file"), {@link EOFException},
+ * and {@link UnknownHostException} (the resolver cannot tell a typo from a DNS outage; the detail names the host);</li>
+ * <li>timeouts: {@link SocketTimeoutException} and {@link HttpTimeoutException}, a connect timeout when it happened while
+ * sending ({@link RequestNotSentException}) or is a {@link HttpConnectTimeoutException}, else a receive timeout;</li>
+ * <li>a TLS handshake cut by the peer or a load balancer: an {@link SSLException} caused by a {@link SocketException}
+ * or {@link EOFException}, with no certificate failure in the chain.</li>
+ * </ul>
+ * Everything else is permanent and dead-lettered at once: TLS certificate, path and hostname failures and any other
+ * failure to send the request ({@link FailureReason#UNREACHABLE}), any other I/O failure such as a protocol or encoding
+ * error, raised on our side or by a malformed answer ({@link FailureReason#UNEXPECTED_ERROR}), SOAP faults, unreadable
+ * answers and other HTTP statuses.
  */
 public class FailureClassifier {
-    private static final Set<Integer> TRANSIENT_HTTP_STATUSES = Set.of(429, 502, 503, 504);
+    private static final Set<Integer> TRANSIENT_HTTP_STATUSES = Set.of(408, 429, 502, 503, 504);
 
     /** A classified failure; {@code detail} may contain text from the server and must be redacted before display. */
     public record Classification(FailureReason reason, boolean transientFailure, String detail) {
@@ -43,29 +60,40 @@ public class FailureClassifier {
             return new Classification(FailureReason.HTTP_ERROR, TRANSIENT_HTTP_STATUSES.contains(status),
                     "HTTP " + status + (http.getResponseMessage() == null ? "" : " " + http.getResponseMessage()));
         }
-        javax.net.ssl.SSLException tls = Causes.find(failure, javax.net.ssl.SSLException.class);
+        SSLException tls = Causes.find(failure, SSLException.class);
         if (tls != null) {
-            // an untrusted certificate or a failed handshake does not heal by retrying
-            return new Classification(FailureReason.UNREACHABLE, false, "TLS: " + rootMessage(failure));
+            return classifyTls(tls);
         }
-        HttpConnectTimeoutException connectTimeout = Causes.find(failure, HttpConnectTimeoutException.class);
-        if (connectTimeout != null) {
+        if (Causes.find(failure, HttpConnectTimeoutException.class) != null) {
             return new Classification(FailureReason.UNREACHABLE, true, "connect timed out");
         }
-        IOException timeout = Causes.find(failure, SocketTimeoutException.class);
-        if (timeout == null) {
-            timeout = Causes.find(failure, HttpTimeoutException.class);
-        }
-        if (timeout != null) {
-            boolean connecting = String.valueOf(timeout.getMessage()).toLowerCase(Locale.ROOT).contains("connect");
-            return connecting
+        if (Causes.find(failure, SocketTimeoutException.class) != null
+                || Causes.find(failure, HttpTimeoutException.class) != null) {
+            return Causes.find(failure, RequestNotSentException.class) != null
                     ? new Classification(FailureReason.UNREACHABLE, true, "connect timed out")
                     : new Classification(FailureReason.TIMEOUT, true, "no answer within the receive timeout");
         }
+        UnknownHostException unknownHost = Causes.findLast(failure, UnknownHostException.class);
+        if (unknownHost != null) {
+            return new Classification(FailureReason.UNREACHABLE, true, "unknown host " + unknownHost.getMessage());
+        }
+        IOException connection = Causes.find(failure, SocketException.class);
+        if (connection == null) {
+            connection = Causes.find(failure, EOFException.class);
+        }
+        if (connection != null) {
+            return new Classification(FailureReason.UNREACHABLE, true, describe(connection));
+        }
+        RequestNotSentException notSent = Causes.find(failure, RequestNotSentException.class);
+        if (notSent != null) {
+            // e.g. a hostname that does not match the certificate (CXF reports it as a plain IOException)
+            return new Classification(FailureReason.UNREACHABLE, false, "request not sent, not retried: "
+                    + (notSent.getCause() instanceof IOException cause ? describe(cause) : describe(notSent)));
+        }
         IOException io = Causes.find(failure, IOException.class);
         if (io != null) {
-            return new Classification(FailureReason.UNREACHABLE, true,
-                    io.getClass().getSimpleName() + (io.getMessage() == null ? "" : ": " + io.getMessage()));
+            // e.g. a malformed HTTP answer (ProtocolException, "Invalid Http response") or an encoding error
+            return new Classification(FailureReason.UNEXPECTED_ERROR, false, "I/O error, not retried: " + describe(io));
         }
         // After the I/O checks: CXF also wraps a refused connection in a client-side SoapFault.
         SoapFault fault = Causes.find(failure, SoapFault.class);
@@ -79,6 +107,26 @@ public class FailureClassifier {
         }
         return new Classification(FailureReason.UNEXPECTED_ERROR, false,
                 failure.getClass().getName() + ": " + rootMessage(failure));
+    }
+
+    /**
+     * A certificate, path or hostname failure does not heal by retrying; a handshake that the peer or a load balancer
+     * cut (reset, end of stream) does. Any other TLS failure (no common protocol or cipher, an alert, plain HTTP on
+     * the TLS port) is a configuration problem: permanent.
+     */
+    private static Classification classifyTls(SSLException tls) {
+        boolean certificate = Causes.find(tls, SSLPeerUnverifiedException.class) != null
+                || Causes.find(tls, GeneralSecurityException.class) != null;
+        boolean cut = Causes.find(tls, SocketException.class) != null || Causes.find(tls, EOFException.class) != null;
+        if (!certificate && cut) {
+            return new Classification(FailureReason.UNREACHABLE, true, "TLS handshake cut: " + rootMessage(tls));
+        }
+        return new Classification(FailureReason.UNREACHABLE, false,
+                (certificate ? "TLS certificate not accepted: " : "TLS failure: ") + rootMessage(tls));
+    }
+
+    private static String describe(IOException io) {
+        return io.getClass().getSimpleName() + (io.getMessage() == null ? "" : ": " + io.getMessage());
     }
 
     private static String rootMessage(Throwable failure) {

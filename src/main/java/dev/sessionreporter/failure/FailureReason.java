@@ -15,7 +15,10 @@ public enum FailureReason {
     SOAP_FAULT,
     /** An HTTP status other than 200 (429/502/503/504 are retried first). */
     HTTP_ERROR,
-    /** Connection refused, reset or not possible (retried first). */
+    /**
+     * The server could not be reached or the request not sent: connection refused or reset, unknown host, TLS handshake
+     * cut (all retried first); a certificate, path or hostname that TLS does not accept (not retried).
+     */
     UNREACHABLE,
     /** No answer within the receive timeout (retried first). */
     TIMEOUT,
@@ -24,6 +27,9 @@ public enum FailureReason {
      * static ticket that cannot be renewed).
      */
     AUTHENTICATION_FAILED,
-    /** A failure the reporter did not expect (a defect): the message is kept with the exception type as detail. */
+    /**
+     * A failure the reporter did not expect, such as an answer that is not HTTP or an encoding error (not retried): the
+     * message is kept with the exception type as detail.
+     */
     UNEXPECTED_ERROR
 }

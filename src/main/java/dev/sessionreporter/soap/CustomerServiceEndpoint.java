@@ -10,7 +10,6 @@ import org.apache.camel.component.cxf.jaxws.CxfConfigurer;
 import org.apache.camel.component.cxf.jaxws.CxfEndpoint;
 import org.apache.camel.support.jsse.SSLContextParameters;
 import org.apache.cxf.Bus;
-import org.apache.cxf.BusFactory;
 import org.apache.cxf.endpoint.Client;
 import org.apache.cxf.endpoint.Server;
 import org.apache.cxf.ext.logging.LoggingFeature;
@@ -18,7 +17,6 @@ import org.apache.cxf.ext.logging.MaskSensitiveHelper;
 import org.apache.cxf.frontend.AbstractWSDLBasedEndpointFactory;
 import org.apache.cxf.transport.http.HTTPConduit;
 import org.apache.cxf.transports.http.configuration.HTTPClientPolicy;
-import org.apache.cxf.ws.policy.PolicyEngine;
 import org.apache.cxf.wsdl.WSDLManager;
 import org.slf4j.LoggerFactory;
 
@@ -38,11 +36,22 @@ public final class CustomerServiceEndpoint {
     static final Set<String> SENSITIVE_ELEMENTS = Set.of("ApplicationToken", "Ticket", "SessionKey", "Password",
             "Message", "FriendlyText", "StackTrace", "faultstring", "detail");
 
+    /**
+     * The endpoint on a CXF bus of its own, which is shut down with {@code camelContext}: nothing is changed on CXF's
+     * default bus or in system properties, so other CXF and HTTP clients in the same JVM keep their behaviour.
+     */
     public static CxfEndpoint create(CamelContext camelContext, String address, long connectTimeoutMillis,
             long receiveTimeoutMillis, SSLContextParameters tls, boolean wireLogging, SecretRedactor redactor) {
-        prepareInBackground();
+        CustomerServiceBus bus = new CustomerServiceBus();
+        try {
+            camelContext.addService(bus, true);
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not start the CXF bus of the CustomerService endpoint", e);
+        }
+        prepareInBackground(bus.bus());
         CxfEndpoint endpoint = new CxfEndpoint();
         endpoint.setCamelContext(camelContext);
+        endpoint.setBus(bus.bus());
         endpoint.setAddress(address.strip());
         endpoint.setWsdlURL(CustomerServiceContract.WSDL_LOCATION);
         endpoint.setServiceNameAsQName(CustomerServiceContract.SERVICE);
@@ -52,7 +61,8 @@ public final class CustomerServiceEndpoint {
         endpoint.setDefaultOperationNamespace(CustomerServiceContract.NAMESPACE);
         // The calling thread waits for the answer: transacted JMS consumers must commit on the thread that received.
         endpoint.setSynchronous(true);
-        // Belt and braces with the system property: keep CXF on the HttpURLConnection conduit per message.
+        // CXF's default conduit (java.net.http) starts a thread per request and halves throughput here; the
+        // HttpURLConnection conduit, for this endpoint only (the system property would switch every CXF client).
         endpoint.setProperties(new HashMap<>(Map.of("force.urlconnection.http.conduit", Boolean.TRUE)));
         endpoint.setCxfConfigurer(new TimeoutsConfigurer(connectTimeoutMillis, receiveTimeoutMillis));
         // Only https:// uses it. Hostname verification stays CXF's default (on); there is no way to switch it off.
@@ -67,15 +77,14 @@ public final class CustomerServiceEndpoint {
     }
 
     /**
-     * Creates CXF's default bus and reads our WSDL on a thread of its own while Camel goes on loading routes and starting
-     * services: the client the route's producer creates later finds the bus, the parsed WSDL and the classes ready
-     * (start-up time). A failure here changes nothing: the producer then does the same work itself and reports it.
+     * Reads our WSDL into the bus on a thread of its own while Camel goes on loading routes and starting services: the
+     * client the route's producer creates later finds the parsed WSDL and the classes ready (start-up time). A failure
+     * here changes nothing: the producer then does the same work itself and reports it.
      */
-    private static void prepareInBackground() {
+    private static void prepareInBackground(Bus bus) {
         Thread thread = new Thread(() -> {
             try {
                 // the same location string as the endpoint's: WSDLManager caches the definition under it
-                Bus bus = BusFactory.getDefaultBus();
                 bus.getExtension(WSDLManager.class).getDefinition(CustomerServiceContract.WSDL_LOCATION);
             } catch (Exception | LinkageError e) {
                 LoggerFactory.getLogger(CustomerServiceEndpoint.class).debug("CXF preparation in the background failed", e);
@@ -113,12 +122,7 @@ public final class CustomerServiceEndpoint {
             policy.setVersion("1.1");
             policy.setAllowChunking(false);
             ((HTTPConduit) client.getConduit()).setClient(policy);
-            // Our WSDL attaches no WS-Policy, so CXF's policy engine (on whenever cxf-rt-ws-policy is on the class path)
-            // only searched for policies on every message: its three interceptors were ~3 % of a report's CPU.
-            PolicyEngine policyEngine = client.getBus().getExtension(PolicyEngine.class);
-            if (policyEngine != null) {
-                policyEngine.setEnabled(false);
-            }
+            client.getOutInterceptors().add(new WholeRequestInterceptor());
             NonSoapErrorStatusInterceptor errorStatus = new NonSoapErrorStatusInterceptor();
             client.getInInterceptors().add(errorStatus);
             client.getInFaultInterceptors().add(errorStatus);

@@ -418,6 +418,8 @@ class EndToEndBenchmark {
             service.addPort(port, SOAPBinding.SOAP11HTTP_BINDING, url);
             Dispatch<Source> dispatch = service.createDispatch(port, Source.class, Service.Mode.PAYLOAD);
             Map<String, Object> rc = dispatch.getRequestContext();
+            // the reporter's conduit (HttpURLConnection), chosen per client as the reporter does
+            rc.put("force.urlconnection.http.conduit", Boolean.TRUE);
             rc.put(BindingProvider.SOAPACTION_USE_PROPERTY, Boolean.TRUE);
             rc.put(BindingProvider.SOAPACTION_URI_PROPERTY,
                     SOAP_ACTION.substring(1, SOAP_ACTION.length() - 1));

@@ -3,9 +3,13 @@ package dev.sessionreporter.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sessionreporter.failure.FailureClassifier.Classification;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.UnsupportedEncodingException;
 import java.net.ConnectException;
 import java.net.MalformedURLException;
 import java.net.NoRouteToHostException;
+import java.net.ProtocolException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
@@ -13,6 +17,15 @@ import java.net.URL;
 import java.net.UnknownHostException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
+import java.nio.charset.MalformedInputException;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateExpiredException;
+import java.util.stream.Stream;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.xml.namespace.QName;
 import javax.xml.stream.XMLStreamException;
 import org.apache.camel.CamelContext;
@@ -28,6 +41,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class FailureClassifierTest {
@@ -74,7 +88,7 @@ class FailureClassifierTest {
     // ---------------------------------------------------------------- HTTP status
 
     @ParameterizedTest
-    @ValueSource(ints = {429, 502, 503, 504})
+    @ValueSource(ints = {408, 429, 502, 503, 504})
     void classifiesGatewayAndUnavailableStatusesAsTransientHttpError(int status) {
         Classification c = classifier.classify(http(status, "Bad Gateway or so"));
 
@@ -163,13 +177,121 @@ class FailureClassifierTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"connect timed out", "Connect timed out"})
-    void classifiesConnectTimeoutAsTransientUnreachable(String message) {
-        Classification c = classifier.classify(new Fault(new SocketTimeoutException(message)));
+    @ValueSource(strings = {"connect timed out", "Connect timed out", "Read timed out"})
+    void classifiesATimeoutWhileSendingAsTransientConnectTimeout(String message) {
+        Classification c = classifier.classify(new Fault(new RequestNotSentException(new SocketTimeoutException(message))));
 
         assertThat(c.reason()).isEqualTo(FailureReason.UNREACHABLE);
         assertThat(c.transientFailure()).isTrue();
         assertThat(c.detail()).isEqualTo("connect timed out");
+    }
+
+    @Test
+    void classifiesATimeoutAfterSendingAsReceiveTimeoutWhateverItsMessageSays() {
+        Classification c = classifier.classify(new Fault(new SocketTimeoutException("Connect timed out")));
+
+        assertThat(c.reason()).isEqualTo(FailureReason.TIMEOUT);
+        assertThat(c.transientFailure()).isTrue();
+    }
+
+    @Test
+    void classifiesEndOfStreamWhileReadingTheAnswerAsTransientUnreachable() {
+        Classification c = classifier.classify(new Fault(new EOFException("premature end of chunk")));
+
+        assertThat(c.reason()).isEqualTo(FailureReason.UNREACHABLE);
+        assertThat(c.transientFailure()).isTrue();
+    }
+
+    @Test
+    void namesTheUnknownHostInTheDetail() {
+        // CXF copies the JDK's exception with the address in the message and keeps the original as its cause
+        UnknownHostException original = new UnknownHostException("superofice.example.com");
+        UnknownHostException copy = new UnknownHostException(
+                "UnknownHostException invoking https://superofice.example.com/Cust1/Remote/Services88/CustomerService.svc: "
+                        + "superofice.example.com");
+        copy.initCause(original);
+
+        Classification c = classifier.classify(new Fault(new RequestNotSentException(copy)));
+
+        assertThat(c.reason()).isEqualTo(FailureReason.UNREACHABLE);
+        assertThat(c.transientFailure()).as("a resolver cannot tell a typo from a DNS outage").isTrue();
+        assertThat(c.detail()).isEqualTo("unknown host superofice.example.com");
+    }
+
+    static Stream<IOException> ioFailuresThatDoNotHealByRetrying() {
+        return Stream.of(new ProtocolException("Server redirected too many  times (20)"),
+                new IOException("Invalid Http response"),
+                new MalformedInputException(3),
+                new UnsupportedEncodingException("x-unknown"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("ioFailuresThatDoNotHealByRetrying")
+    void classifiesOtherIoFailuresAsPermanentWithTheirTypeInTheDetail(IOException failure) {
+        Classification c = classifier.classify(new Fault(failure));
+
+        assertThat(c.reason()).isEqualTo(FailureReason.UNEXPECTED_ERROR);
+        assertThat(c.transientFailure()).isFalse();
+        assertThat(c.detail()).startsWith("I/O error, not retried: ");
+    }
+
+    @Test
+    void classifiesAnyOtherFailureToSendAsPermanentUnreachable() {
+        // how CXF reports a certificate issued for another host name
+        Classification c = classifier.classify(new Fault(new RequestNotSentException(
+                new IOException("The https URL hostname does not match the Common Name (CN) on the server certificate"))));
+
+        assertThat(c.reason()).isEqualTo(FailureReason.UNREACHABLE);
+        assertThat(c.transientFailure()).isFalse();
+        assertThat(c.detail()).isEqualTo("request not sent, not retried: IOException: The https URL hostname does not "
+                + "match the Common Name (CN) on the server certificate");
+    }
+
+    // ---------------------------------------------------------------- TLS
+
+    @Test
+    void classifiesAHandshakeCutByThePeerAsTransient() {
+        SSLHandshakeException eof = new SSLHandshakeException("Remote host terminated the handshake");
+        eof.initCause(new EOFException("SSL peer shut down incorrectly"));
+        SSLException reset = new SSLException("Connection reset", new SocketException("Connection reset"));
+
+        for (SSLException cut : new SSLException[] {eof, reset}) {
+            Classification c = classifier.classify(new Fault(new RequestNotSentException(cut)));
+
+            assertThat(c.reason()).isEqualTo(FailureReason.UNREACHABLE);
+            assertThat(c.transientFailure()).isTrue();
+            assertThat(c.detail()).startsWith("TLS handshake cut: ");
+        }
+    }
+
+    static Stream<SSLException> tlsFailuresThatDoNotHealByRetrying() {
+        SSLHandshakeException path = new SSLHandshakeException("PKIX path building failed");
+        path.initCause(new CertPathBuilderException("unable to find valid certification path to requested target"));
+        SSLHandshakeException hostname = new SSLHandshakeException("No subject alternative names matching IP address");
+        hostname.initCause(new CertificateException("No subject alternative names matching IP address 127.0.0.1"));
+        SSLHandshakeException expired = new SSLHandshakeException("validity check failed");
+        expired.initCause(new CertPathValidatorException("validity check failed", new CertificateExpiredException()));
+        return Stream.of(path, hostname, expired, new SSLPeerUnverifiedException("peer not authenticated"),
+                new SSLHandshakeException("Received fatal alert: handshake_failure"),
+                new SSLException("Unsupported or unrecognized SSL message"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("tlsFailuresThatDoNotHealByRetrying")
+    void classifiesCertificatePathHostnameAndProtocolFailuresAsPermanent(SSLException failure) {
+        Classification c = classifier.classify(new Fault(new RequestNotSentException(failure)));
+
+        assertThat(c.reason()).isEqualTo(FailureReason.UNREACHABLE);
+        assertThat(c.transientFailure()).isFalse();
+        assertThat(c.detail()).startsWith("TLS ");
+    }
+
+    @Test
+    void aCertificateFailureStaysPermanentEvenWhenTheConnectionWasClosedAfterwards() {
+        SSLHandshakeException failure = new SSLHandshakeException("PKIX path building failed");
+        failure.initCause(new CertificateException("untrusted", new SocketException("Broken pipe")));
+
+        assertThat(classifier.classify(failure).transientFailure()).isFalse();
     }
 
     @Test
