@@ -32,6 +32,9 @@ public final class SessionReporterApplication {
     static final String DEFAULT_PROFILE = Profiles.DEMO;
     public static final String SENSITIVE_KEYWORDS = "applicationtoken,ticket,sessionkeys,sessions,truststorepassword,keystorepassword,systemusertoken";
     private static final Logger LOG = LoggerFactory.getLogger(SessionReporterApplication.class);
+    static final String IDLE_CONNECTIONS = "http.maxConnections";
+    /** More than the shipped queue consumers (32) and timer threads (8) together. */
+    static final String STANDALONE_IDLE_CONNECTIONS = "64";
 
     /** Added to the stop bound of {@link ExitOnStop}: start-up may still be running, a cut-short call may still end. */
     private static final Duration STOP_MARGIN = Duration.ofSeconds(30);
@@ -45,11 +48,24 @@ public final class SessionReporterApplication {
         if (isCommand(args)) {
             System.exit(run(args));
         }
+        ownJvmKeepsIdleConnections();
         Main main = createMain();
         // Artemis client threads are not daemons: always leave through System.exit (or, once a stop signal has begun
         // the JVM's shutdown, through the ExitOnStop hook) so that a failed start cannot hang.
         ExitOnStop exit = ExitOnStop.install(() -> longestStop(main));
         exit.exit(run(main, args));
+    }
+
+    /**
+     * Only here, in the standalone process, which owns its JVM (the library code never changes a JVM-wide setting): the
+     * JDK keeps at most 5 idle keep-alive connections per server ({@code http.maxConnections}, read once per JVM), so
+     * with 32 queue consumers most calls would close their connection and the next one open a new one (a TLS handshake
+     * each). An explicit {@code -Dhttp.maxConnections} wins.
+     */
+    static void ownJvmKeepsIdleConnections() {
+        if (System.getProperty(IDLE_CONNECTIONS) == null) {
+            System.setProperty(IDLE_CONNECTIONS, STANDALONE_IDLE_CONNECTIONS);
+        }
     }
 
     /**

@@ -19,9 +19,34 @@ class NoJvmWideSettingsTest {
     private static final Pattern JVM_WIDE = Pattern.compile(
             "System\\s*\\.\\s*(setProperty|setProperties|clearProperty)\\s*\\(|System\\s*\\.\\s*getProperties\\s*\\(\\s*\\)\\s*\\.\\s*(put|setProperty|remove)");
 
+    /**
+     * One exception: the standalone jar's entry point, which owns its JVM, raises the JDK's idle keep-alive connections
+     * ({@link SessionReporterApplication#ownJvmKeepsIdleConnections}); nothing a host (Karaf, a Camel application) runs.
+     */
     @Test
-    void noMainClassSetsASystemProperty() {
-        assertThat(sourcesMatching(Path.of("src/main/java"))).isEmpty();
+    void noMainClassSetsASystemPropertyButTheStandaloneEntryPoint() {
+        assertThat(sourcesMatching(Path.of("src/main/java")))
+                .containsExactly(Path.of("src/main/java/dev/sessionreporter/SessionReporterApplication.java").toString());
+    }
+
+    @Test
+    void theStandaloneEntryPointRaisesIdleConnectionsUnlessTheCommandLineSetsThem() {
+        String before = System.getProperty(SessionReporterApplication.IDLE_CONNECTIONS);
+        try {
+            System.setProperty(SessionReporterApplication.IDLE_CONNECTIONS, "7");
+            SessionReporterApplication.ownJvmKeepsIdleConnections();
+            assertThat(System.getProperty(SessionReporterApplication.IDLE_CONNECTIONS)).isEqualTo("7");
+
+            System.clearProperty(SessionReporterApplication.IDLE_CONNECTIONS);
+            SessionReporterApplication.ownJvmKeepsIdleConnections();
+            assertThat(System.getProperty(SessionReporterApplication.IDLE_CONNECTIONS)).isEqualTo("64");
+        } finally {
+            if (before == null) {
+                System.clearProperty(SessionReporterApplication.IDLE_CONNECTIONS);
+            } else {
+                System.setProperty(SessionReporterApplication.IDLE_CONNECTIONS, before);
+            }
+        }
     }
 
     private static List<String> sourcesMatching(Path root) {
