@@ -35,6 +35,7 @@ import dev.sessionreporter.operate.TimerLeadership;
 import dev.sessionreporter.secret.SecretRedactor;
 import dev.sessionreporter.simulator.CustomerServiceSimulator;
 import dev.sessionreporter.soap.CallAttempts;
+import dev.sessionreporter.soap.CustomerServiceBus;
 import dev.sessionreporter.soap.CustomerServiceEndpoint;
 import dev.sessionreporter.soap.ReportSessionActiveAnswer;
 import dev.sessionreporter.soap.ReportSessionActiveRequest;
@@ -237,6 +238,7 @@ public class SessionReporterConfiguration implements CamelConfiguration {
     private ReporterMetrics reporterMetrics;
     private SuperOfficeCalls superOfficeCalls;
     private TimerLeadership timerLeadership;
+    private CustomerServiceBus cxfBus;
     private ClusteredRoutePolicy timerLeaderPolicy;
     private QueueConsumptionGate queueConsumptionGate;
 
@@ -436,7 +438,7 @@ public class SessionReporterConfiguration implements CamelConfiguration {
     /** The one cxf endpoint all routes share: created once, so CXF builds its client and conduit once. */
     @BindToRegistry("customerService")
     public CxfEndpoint customerService(CamelContext camelContext) {
-        return CustomerServiceEndpoint.create(camelContext, superOfficeUrl,
+        return CustomerServiceEndpoint.create(camelContext, cxfBus(camelContext), superOfficeUrl,
                 Settings.millis("superoffice.connect-timeout", connectTimeout),
                 Settings.millis("superoffice.receive-timeout", receiveTimeout),
                 tlsSettings(),
@@ -611,7 +613,7 @@ public class SessionReporterConfiguration implements CamelConfiguration {
             case PASSWORD -> {
                 Settings.require("superoffice.username", username);
                 Settings.require("superoffice.password", password);
-                yield new PasswordLogin(Settings.orDefault(soPrincipalUrl, PasswordLogin.urlFor(url)), applicationToken,
+                yield new PasswordLogin(cxfBus(camelContext).bus(), Settings.orDefault(soPrincipalUrl, PasswordLogin.urlFor(url)), applicationToken,
                         username, password, sslContext(camelContext),
                         Settings.millis("superoffice.connect-timeout", connectTimeout),
                         Settings.millis("superoffice.receive-timeout", receiveTimeout), Clock.systemUTC());
@@ -633,6 +635,14 @@ public class SessionReporterConfiguration implements CamelConfiguration {
                         Duration.ofMillis(Settings.millis("superoffice.receive-timeout", receiveTimeout)), Clock.systemUTC());
             }
         };
+    }
+
+    /** The reporter's own CXF bus (CustomerService endpoint and SoPrincipal login), shut down with the context. */
+    private CustomerServiceBus cxfBus(CamelContext camelContext) {
+        if (cxfBus == null) {
+            cxfBus = CustomerServiceBus.startedWith(camelContext);
+        }
+        return cxfBus;
     }
 
     private SSLContext sslContext(CamelContext camelContext) {

@@ -37,6 +37,7 @@ public final class PasswordLogin implements Login {
     private static final QName SERVICE = new QName(NAMESPACE, "WcfSoPrincipalService");
     private static final QName PORT = new QName(NAMESPACE, "BasicHttpBinding_SoPrincipal");
 
+    private final org.apache.cxf.Bus bus;
     private final String url;
     private final String applicationToken;
     private final String username;
@@ -46,8 +47,9 @@ public final class PasswordLogin implements Login {
     private final long receiveTimeoutMillis;
     private final Clock clock;
 
-    public PasswordLogin(String url, String applicationToken, String username, String password, SSLContext sslContext,
-            long connectTimeoutMillis, long receiveTimeoutMillis, Clock clock) {
+    public PasswordLogin(org.apache.cxf.Bus bus, String url, String applicationToken, String username, String password,
+            SSLContext sslContext, long connectTimeoutMillis, long receiveTimeoutMillis, Clock clock) {
+        this.bus = bus;
         this.url = url;
         this.applicationToken = applicationToken;
         this.username = username;
@@ -81,10 +83,20 @@ public final class PasswordLogin implements Login {
     }
 
     private Dispatch<Source> dispatch() {
-        Service service = Service.create(SERVICE);
-        service.addPort(PORT, SOAPBinding.SOAP11HTTP_BINDING, url);
-        Dispatch<Source> dispatch = service.createDispatch(PORT, Source.class, Service.Mode.PAYLOAD);
+        // JAX-WS takes the thread's CXF bus: the reporter's own, never CXF's default bus of the host JVM
+        org.apache.cxf.Bus previous = org.apache.cxf.BusFactory.getThreadDefaultBus(false);
+        org.apache.cxf.BusFactory.setThreadDefaultBus(bus);
+        Dispatch<Source> dispatch;
+        try {
+            Service service = Service.create(SERVICE);
+            service.addPort(PORT, SOAPBinding.SOAP11HTTP_BINDING, url);
+            dispatch = service.createDispatch(PORT, Source.class, Service.Mode.PAYLOAD);
+        } finally {
+            org.apache.cxf.BusFactory.setThreadDefaultBus(previous);
+        }
         var context = dispatch.getRequestContext();
+        // the same HTTP client as the CustomerService endpoint, chosen for this client only
+        context.put("force.urlconnection.http.conduit", Boolean.TRUE);
         context.put(BindingProvider.SOAPACTION_USE_PROPERTY, Boolean.TRUE);
         context.put(BindingProvider.SOAPACTION_URI_PROPERTY, SOAP_ACTION);
         context.put(Header.HEADER_LIST, List.of(new SoapHeader(new QName(NAMESPACE, "ApplicationToken"),
@@ -95,6 +107,7 @@ public final class PasswordLogin implements Login {
         policy.setConnectionTimeout(connectTimeoutMillis);
         policy.setReceiveTimeout(receiveTimeoutMillis);
         policy.setAllowChunking(false);
+        policy.setVersion("1.1");
         conduit.setClient(policy);
         if (sslContext != null) {
             TLSClientParameters tls = new TLSClientParameters();

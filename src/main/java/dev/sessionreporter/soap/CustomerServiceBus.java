@@ -7,7 +7,7 @@ import org.apache.cxf.bus.CXFBusFactory;
 import org.apache.cxf.ws.policy.PolicyEngine;
 
 /**
- * The reporter's own CXF bus, used by its CustomerService endpoint only and shut down with the CamelContext (added to
+ * The reporter's own CXF bus, used by its CustomerService endpoint and its SoPrincipal login only, and shut down with the CamelContext (added to
  * it as a service). Whatever the reporter configures on it, such as switching WS-Policy off, stays off CXF's default
  * bus, which every other CXF client in the JVM (Karaf, a host application) uses.
  */
@@ -29,6 +29,17 @@ public final class CustomerServiceBus extends ServiceSupport {
         if (policyEngine != null) {
             policyEngine.setEnabled(false);
         }
+    }
+
+    /** A new bus, added to {@code camelContext} as a service so that it is shut down with it. */
+    public static CustomerServiceBus startedWith(org.apache.camel.CamelContext camelContext) {
+        CustomerServiceBus bus = new CustomerServiceBus();
+        try {
+            camelContext.addService(bus, true);
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not start the reporter's CXF bus", e);
+        }
+        return bus;
     }
 
     public Bus bus() {

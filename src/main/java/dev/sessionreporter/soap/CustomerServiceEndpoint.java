@@ -10,6 +10,9 @@ import org.apache.camel.component.cxf.jaxws.CxfConfigurer;
 import org.apache.camel.component.cxf.jaxws.CxfEndpoint;
 import org.apache.camel.support.jsse.SSLContextParameters;
 import org.apache.cxf.Bus;
+import org.apache.cxf.databinding.AbstractDataBinding;
+import org.apache.cxf.databinding.DataBinding;
+import org.apache.cxf.jaxb.JAXBDataBinding;
 import org.apache.cxf.endpoint.Client;
 import org.apache.cxf.endpoint.Server;
 import org.apache.cxf.ext.logging.LoggingFeature;
@@ -42,12 +45,14 @@ public final class CustomerServiceEndpoint {
      */
     public static CxfEndpoint create(CamelContext camelContext, String address, long connectTimeoutMillis,
             long receiveTimeoutMillis, SSLContextParameters tls, boolean wireLogging, SecretRedactor redactor) {
-        CustomerServiceBus bus = new CustomerServiceBus();
-        try {
-            camelContext.addService(bus, true);
-        } catch (Exception e) {
-            throw new IllegalStateException("Could not start the CXF bus of the CustomerService endpoint", e);
-        }
+        return create(camelContext, CustomerServiceBus.startedWith(camelContext), address, connectTimeoutMillis,
+                receiveTimeoutMillis, tls, wireLogging, redactor);
+    }
+
+    /** The same on a bus the caller owns (the configuration shares it with the SoPrincipal login). */
+    public static CxfEndpoint create(CamelContext camelContext, CustomerServiceBus bus, String address,
+            long connectTimeoutMillis, long receiveTimeoutMillis, SSLContextParameters tls, boolean wireLogging,
+            SecretRedactor redactor) {
         prepareInBackground(bus.bus());
         CxfEndpoint endpoint = new CxfEndpoint();
         endpoint.setCamelContext(camelContext);
@@ -111,7 +116,16 @@ public final class CustomerServiceEndpoint {
     private record TimeoutsConfigurer(long connectTimeoutMillis, long receiveTimeoutMillis) implements CxfConfigurer {
         @Override
         public void configure(AbstractWSDLBasedEndpointFactory factoryBean) {
-            // nothing to change on the factory
+            // A data binding without a bus takes CXF's default bus, creating it if the host JVM has none yet: give it
+            // the endpoint's own bus.
+            DataBinding binding = factoryBean.getDataBinding();
+            if (binding == null) {
+                binding = new JAXBDataBinding();
+                factoryBean.setDataBinding(binding);
+            }
+            if (binding instanceof AbstractDataBinding withBus) {
+                withBus.setBus(factoryBean.getBus());
+            }
         }
 
         @Override
