@@ -67,6 +67,7 @@ class KarafIT {
             "Camel \\(.+\\) thread #\\d+ - .+", // Camel's thread pools and timers
             "Thread-\\d+ \\((?i:activemq)-.+\\)", // the Artemis client's pools (ActiveMQThreadFactory)
             "(globalEventExecutor|nioEventLoopGroup|epollEventLoopGroup)-\\d+-\\d+", // Netty's own threads
+            "CircuitBreakerAutoTransitionThread", // resilience4j's breaker scheduler
             "vert\\.x-.+|vertx-.+")); // Vert.x (management server)
     /** Packages the bundle may import: what every Karaf provides (the JDK's outside java.*, OSGi, SLF4J). */
     private static final Pattern CONTAINER_PACKAGE = Pattern.compile(
@@ -355,7 +356,12 @@ class KarafIT {
         karaf.shell("feature:uninstall session-reporter");
         awaitNoReporterThread();
         assertThat(karaf.shell("bundle:list -s")).doesNotContain("dev.sessionreporter");
-        assertThat(karaf.liveInstances(CAMEL_CONTEXT_CLASS)).as("CamelContexts in Karaf's heap").isZero();
+        // Three installs. At most one context may stay, whichever the number of installs: in Java 17 the shared equals
+        // handle of java.lang.runtime.ObjectMethods caches its last asType() adaptation, which names the record class
+        // (of Camel's management) whose equals was set up last, and with it that bundle's class loader. An unloaded
+        // bundle's class loader goes only in a later collection (a Cleaner still refers to it): each poll collects.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(karaf.liveInstances(CAMEL_CONTEXT_CLASS))
+                .as("CamelContexts in Karaf's heap").isLessThanOrEqualTo(1));
 
         List<String> log = withoutKarafBootRace(karaf.logText().lines().skip(logLinesBeforeInstall).toList());
         assertThat(log).as("the reporter ran in Karaf").anyMatch(line -> line.contains("Session reporter started in Karaf"));

@@ -3,12 +3,17 @@ package dev.sessionreporter.karaf;
 import dev.sessionreporter.Profiles;
 import dev.sessionreporter.SessionReporterApplication;
 import dev.sessionreporter.SessionReporterConfiguration;
+import io.github.resilience4j.circuitbreaker.internal.SchedulerFactory;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.net.Authenticator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -35,6 +40,8 @@ final class KarafReporter implements ManagedService {
     private static final long STOP_TIMEOUT_SECONDS = 120;
     /** How long a stop waits for the reporter's threads to end after Camel and the broker client have stopped. */
     private static final long THREAD_END_TIMEOUT_SECONDS = 15;
+    /** The name resilience4j gives the thread of its breakers' shared scheduler (see {@link #stopForGood}). */
+    private static final String CIRCUIT_BREAKER_SCHEDULER_THREAD = "CircuitBreakerAutoTransitionThread";
 
     private final ClassLoader bundleClassLoader;
     private final Path karafEtc;
@@ -69,7 +76,7 @@ final class KarafReporter implements ManagedService {
 
     /** Stops the reporter and its lifecycle thread; returns when both are gone (or after the stop timeout). */
     void close() throws InterruptedException {
-        lifecycle.execute(this::stop);
+        lifecycle.execute(this::stopForGood);
         lifecycle.shutdown();
         if (!lifecycle.awaitTermination(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
             LOG.error("Session reporter did not stop within {} s", STOP_TIMEOUT_SECONDS);
@@ -117,6 +124,61 @@ final class KarafReporter implements ManagedService {
         }
     }
 
+    /**
+     * The bundle stops: the reporter, and then the threads that serve every start of it. Resilience4j's circuit breakers
+     * share one scheduler per class loader (its {@code CircuitBreakerAutoTransitionThread}), created with the first
+     * breaker and never ended: left running it would keep the uninstalled bundle's class loader, and with it the last
+     * CamelContext, in the heap. Its executor starts no thread until used, so asking for it here costs nothing.
+     * Likewise CXF's URLConnection conduit makes a class of this bundle the JVM's default {@link Authenticator}.
+     */
+    private void stopForGood() {
+        stop();
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(bundleClassLoader);
+        try {
+            SchedulerFactory.getInstance().getScheduler().shutdownNow();
+            removeCxfAuthenticator();
+            awaitThreadsOfThisBundle(Set.of());
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    }
+
+    /**
+     * CXF's URLConnection conduit sets a {@code ReferencingAuthenticator} as the JVM-wide default Authenticator, wrapping
+     * the previous one; on Java 9+ its class is defined in this bundle's class loader, so it pins the uninstalled
+     * bundle for ever. Its own (private) {@code remove()} unlinks it from the default or from a chain of them.
+     */
+    private void removeCxfAuthenticator() {
+        for (Authenticator current = Authenticator.getDefault(); current != null; current = wrappedBy(current)) {
+            if (current.getClass().getClassLoader() == bundleClassLoader) {
+                try {
+                    Method remove = current.getClass().getDeclaredMethod("remove");
+                    remove.setAccessible(true);
+                    remove.invoke(current);
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    LOG.warn("Session reporter could not remove CXF's default Authenticator: {}", e.toString());
+                }
+                return;
+            }
+        }
+    }
+
+    /** The Authenticator a CXF ReferencingAuthenticator (of any bundle) falls back to; null for any other. */
+    private static Authenticator wrappedBy(Authenticator authenticator) {
+        if (!authenticator.getClass().getName().equals("org.apache.cxf.transport.http.ReferencingAuthenticator")) {
+            return null;
+        }
+        try {
+            Field wrapped = authenticator.getClass().getDeclaredField("wrapped");
+            wrapped.setAccessible(true);
+            return (Authenticator) wrapped.get(authenticator);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
     private void stop(Main main) {
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
@@ -130,7 +192,8 @@ final class KarafReporter implements ManagedService {
             // end them, or the next start (or the uninstalled bundle's leftovers) keeps threads of the old class loader.
             ActiveMQClient.clearThreadPools();
             NettyConnector.clearThreadPools();
-            awaitThreadsOfThisBundle();
+            // the breakers' scheduler serves the next start too; it ends with the bundle (stopForGood)
+            awaitThreadsOfThisBundle(Set.of(CIRCUIT_BREAKER_SCHEDULER_THREAD));
             thread.setContextClassLoader(previous);
         }
     }
@@ -140,11 +203,12 @@ final class KarafReporter implements ManagedService {
      * bundle's (they inherit it, see {@link #start}). Netty's event loop, for one, closes its channels after the
      * shutdown call returns and loads classes while doing so; once the bundle is gone that fails.
      */
-    private void awaitThreadsOfThisBundle() {
+    private void awaitThreadsOfThisBundle(Set<String> lastingThreads) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(THREAD_END_TIMEOUT_SECONDS);
         List<String> running = new ArrayList<>();
         for (Thread other : Thread.getAllStackTraces().keySet()) {
-            if (other == Thread.currentThread() || other.getContextClassLoader() != bundleClassLoader) {
+            if (other == Thread.currentThread() || other.getContextClassLoader() != bundleClassLoader
+                    || lastingThreads.contains(other.getName())) {
                 continue;
             }
             try {
