@@ -75,6 +75,8 @@ class KarafIT {
     private static final String CAMEL_CONTEXT_CLASS = "org.apache.camel.impl.DefaultCamelContext";
     /** Camel Main's default shutdown strategy: each one a JVM shutdown hook that pins its CamelContext. */
     private static final String HOOKING_SHUTDOWN_STRATEGY_CLASS = "org.apache.camel.main.DefaultMainShutdownStrategy";
+    /** What CXF's URLConnection conduit makes the JVM's default java.net.Authenticator (one per bundle install). */
+    private static final String CXF_DEFAULT_AUTHENTICATOR_CLASS = "org.apache.cxf.transport.http.ReferencingAuthenticator";
 
     private static final String TIMER_KEY = TestSecrets.sessionKey("ktim");
     private static final String QUEUE_KEY = TestSecrets.sessionKey("kque");
@@ -359,6 +361,7 @@ class KarafIT {
         // (The uninstalled bundles' CamelContexts themselves are not counted: they stay in the heap, one per install,
         // kept by a reference that a heap dump does not show; see README "Known limits".)
         assertThat(karaf.liveInstances(HOOKING_SHUTDOWN_STRATEGY_CLASS)).as("Camel Main shutdown hooks").isZero();
+        assertThat(karaf.liveInstances(CXF_DEFAULT_AUTHENTICATOR_CLASS)).as("CXF's JVM-wide default Authenticators").isZero();
 
         List<String> log = withoutKarafBootRace(karaf.logText().lines().skip(logLinesBeforeInstall).toList());
         assertThat(log).as("the reporter ran in Karaf").anyMatch(line -> line.contains("Session reporter started in Karaf"));
