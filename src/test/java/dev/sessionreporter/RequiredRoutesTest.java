@@ -1,9 +1,8 @@
 package dev.sessionreporter;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.sessionreporter.failure.Causes;
+import dev.sessionreporter.support.StartupRefusal;
 import dev.sessionreporter.support.FreePort;
 import dev.sessionreporter.support.TestSecrets;
 import java.nio.file.Files;
@@ -59,13 +58,6 @@ class RequiredRoutesTest {
         // not under test
         overrides.setProperty("reporter.management.enabled", "false");
         main.setOverrideProperties(overrides);
-        try {
-            Throwable failure = catchThrowable(main::start);
-            StartupConfigurationException error = Causes.find(failure, StartupConfigurationException.class);
-            assertThat(error).as("a start-up configuration error, not %s", failure).isNotNull();
-            return error.getMessage();
-        } finally {
-            main.stop();
-        }
+        return StartupRefusal.messageOf(main);
     }
 }

@@ -1,9 +1,8 @@
 package dev.sessionreporter;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.sessionreporter.failure.Causes;
+import dev.sessionreporter.support.StartupRefusal;
 import dev.sessionreporter.support.TestSecrets;
 import dev.sessionreporter.support.FreePort;
 import java.io.IOException;
@@ -126,13 +125,6 @@ class StartupValueChecksTest {
         overrides.setProperty("reporter.cluster.file.root", data.resolve("cluster").toString());
         overrides.putAll(settings);
         main.setOverrideProperties(overrides);
-        try {
-            Throwable failure = catchThrowable(main::start);
-            StartupConfigurationException error = Causes.find(failure, StartupConfigurationException.class);
-            assertThat(error).as("a start-up configuration error, not %s", failure).isNotNull();
-            return error.getMessage();
-        } finally {
-            main.stop();
-        }
+        return StartupRefusal.messageOf(main);
     }
 }
