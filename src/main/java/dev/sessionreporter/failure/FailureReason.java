@@ -13,6 +13,13 @@ public enum FailureReason {
     SERVER_REJECTED,
     /** A SOAP fault, or an answer that is not a well-formed ReportSessionActive reply. */
     SOAP_FAULT,
+    /**
+     * The server answered, but not with one unambiguous ReportSessionActive reply the reporter can trust: an answer over
+     * the size limit, an ambiguous answer (an element twice, several Body children, bytes after the envelope, a header
+     * marked mustUnderstand that the reporter does not know), a missing or out-of-range {@code Response}, a body in an
+     * encoding that was not asked for. Not retried: the server is up and would answer the same again.
+     */
+    INVALID_ANSWER,
     /** An HTTP status other than 200 (429/502/503/504 are retried first). */
     HTTP_ERROR,
     /**
