@@ -1,9 +1,11 @@
 package dev.sessionreporter;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sessionreporter.failure.ReporterHeaders;
 import dev.sessionreporter.simulator.SimulatedFailure;
+import dev.sessionreporter.support.CountingInvariant;
 import dev.sessionreporter.support.QueueClient;
 import dev.sessionreporter.support.ReporterTestSupport;
 import dev.sessionreporter.support.TestSecrets;
@@ -14,6 +16,8 @@ import jakarta.jms.Message;
 import jakarta.jms.TextMessage;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -174,6 +178,33 @@ class DeadLetterReasonsTest extends ReporterTestSupport {
                 .until(() -> SIMULATOR.acceptedReportCount(key) == 1);
         assertThat(SIMULATOR.requestsFor(key)).hasSize(3);
         assertThat(queue().receive(QueueClient.DEAD_LETTER_QUEUE, 500)).isNull();
+    }
+
+    @Test
+    void aMixedBatchEndsWithEveryKeyReportedOrDeadLetteredWithItsReason() {
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            String key = TestSecrets.sessionKey("mix" + i);
+            keys.add(key);
+            if (i % 3 != 0) {
+                SIMULATOR.addSession(key, 100 + i);
+            }
+            if (i % 4 == 1) {
+                SIMULATOR.failFor(key, SimulatedFailure.httpStatus(404));
+            }
+        }
+
+        keys.forEach(queue()::sendText);
+
+        CountingInvariant invariant = CountingInvariant.of(keys);
+        invariant.assertHolds(queue(), key -> SIMULATOR.acceptedReportCount(key) > 0, context);
+        // the invariant can fail: a key the server never saw and the reporter never dead-lettered is found out
+        String neverSent = TestSecrets.sessionKey("never-sent");
+        List<String> withAStranger = new ArrayList<>(keys);
+        withAStranger.add(neverSent);
+        assertThatThrownBy(() -> CountingInvariant.of(withAStranger)
+                        .assertHolds(queue(), key -> SIMULATOR.acceptedReportCount(key) > 0, context, Duration.ofSeconds(1)))
+                .hasMessageContaining(neverSent.substring(0, 4));
     }
 
     private Message nextDeadLetter() {
