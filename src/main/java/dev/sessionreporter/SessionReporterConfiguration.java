@@ -48,6 +48,8 @@ import java.net.BindException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import org.apache.camel.support.jsse.SSLContextParameters;
@@ -484,10 +486,7 @@ public class SessionReporterConfiguration implements CamelConfiguration {
         Settings.require("superoffice.application-token", applicationToken);
         Settings.requireHttpUrl("superoffice.url", superOfficeUrl);
         LOG.info("SuperOffice credentials: auth mode {}", authMode().propertyValue());
-        // only the demo skips it: its server is its own simulator on loopback
-        if (!demo && !allowInsecureHttp) {
-            Settings.requireHttpsUnlessLoopback("superoffice.url", superOfficeUrl);
-        }
+        requireHttpsUnlessLoopback(demo);
         if ("queue".equals(timerTarget) && !Boolean.parseBoolean(queueEnabled.strip())) {
             LOG.warn("reporter.timer.target=queue but reporter.queue.enabled=false: this instance's timer keys are only "
                     + "reported by other instances that consume the queue");
@@ -583,6 +582,32 @@ public class SessionReporterConfiguration implements CamelConfiguration {
     }
 
     /** superoffice.auth.mode, or when empty the mode whose credentials are set. */
+    /** Plain http only to this machine; only the demo skips it: its server is its own simulator on loopback. */
+    private void requireHttpsUnlessLoopback(boolean demo) {
+        if (!demo && !allowInsecureHttp) {
+            Settings.requireHttpsUnlessLoopback("superoffice.url", superOfficeUrl);
+            loginUrls().forEach(Settings::requireHttpsUnlessLoopback);
+        }
+    }
+
+    /** The login addresses set for the auth mode in use (unset, they are on superoffice.url's host or Online's https). */
+    private Map<String, String> loginUrls() {
+        Map<String, String> urls = new LinkedHashMap<>();
+        switch (authMode()) {
+            case PASSWORD -> urls.put("superoffice.auth.so-principal-url", soPrincipalUrl);
+            case SYSTEM_USER -> {
+                urls.put("superoffice.auth.system-user-url", systemUserUrl);
+                urls.put("superoffice.auth.jwks-url", jwksUrl);
+            }
+            case TICKET -> {
+                // no login
+            }
+        }
+        urls.values().removeIf(url -> url == null || url.isBlank());
+        urls.forEach(Settings::requireHttpUrl);
+        return urls;
+    }
+
     private AuthMode authMode() {
         if (resolvedAuthMode == null) {
             resolvedAuthMode = AuthMode.resolve(authMode, ticket, username, systemUserToken);
@@ -604,6 +629,8 @@ public class SessionReporterConfiguration implements CamelConfiguration {
         Settings.require("superoffice.url", superOfficeUrl);
         Settings.require("superoffice.application-token", applicationToken);
         Settings.requireHttpUrl("superoffice.url", superOfficeUrl);
+        // before a login reads its key file: the addresses it sends credentials to come first
+        requireHttpsUnlessLoopback(Profiles.DEMO.equals(camelContext.getCamelContextExtension().getProfile()));
         String url = superOfficeUrl.strip();
         return switch (authMode()) {
             case TICKET -> {

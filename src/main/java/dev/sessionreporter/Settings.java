@@ -1,6 +1,8 @@
 package dev.sessionreporter;
 
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.util.Locale;
 import java.util.Optional;
 import org.apache.camel.util.TimeUtils;
@@ -30,24 +32,31 @@ final class Settings {
                 + "https://online.superoffice.com/Cust12345/Remote/Services88/CustomerService.svc");
     }
 
-    /** Plain http:// leaks the token and ticket to the network: only to this machine, unless explicitly allowed. */
+    /**
+     * Plain http:// leaks the token and ticket (or the login's credentials) to the network: only to this machine, unless
+     * explicitly allowed. Decided on the addresses the host name resolves to, never on its text: a name such as
+     * 127.0.0.1.example.com is another machine.
+     */
     static void requireHttpsUnlessLoopback(String property, String value) {
         URI uri = URI.create(value.strip());
-        if ("https".equalsIgnoreCase(uri.getScheme()) || isLoopback(uri.getHost())) {
+        if ("https".equalsIgnoreCase(uri.getScheme())) {
             return;
         }
-        throw new StartupConfigurationException("Property " + property + " uses plain http:// to " + uri.getHost()
-                + ": the application token and ticket would travel unencrypted. Use https://, or set "
-                + "superoffice.allow-insecure-http=true (SUPEROFFICE_ALLOW_INSECURE_HTTP) if you really mean it");
-    }
-
-    static boolean isLoopback(String host) {
-        if (host == null) {
-            return false;
+        String host = uri.getHost();
+        String refused = "Property " + property + " uses plain http:// to " + host;
+        try {
+            InetAddress[] addresses = InetAddress.getAllByName(host);
+            if (java.util.Arrays.stream(addresses).allMatch(InetAddress::isLoopbackAddress)) {
+                return;
+            }
+            refused += " (" + java.util.Arrays.stream(addresses).map(InetAddress::getHostAddress)
+                    .collect(java.util.stream.Collectors.joining(", ")) + ", not this machine)";
+        } catch (UnknownHostException e) {
+            refused += ", which does not resolve, so it cannot be shown to be this machine";
         }
-        String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-        return bare.equalsIgnoreCase("localhost") || bare.startsWith("127.") || bare.equals("::1")
-                || bare.equals("0:0:0:0:0:0:0:1");
+        throw new StartupConfigurationException(refused + ": the application token and ticket would travel unencrypted. "
+                + "Use https://, or set superoffice.allow-insecure-http=true (SUPEROFFICE_ALLOW_INSECURE_HTTP) if you "
+                + "really mean it");
     }
 
     /**

@@ -20,7 +20,8 @@ class SettingsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"http://crm.example.com/x", "http://10.0.0.5/x", "http://localhost.example.com/x",
-            "http://128.0.0.1/x"})
+            "http://128.0.0.1/x", "http://127.0.0.1.example.invalid/x", "http://localhost.example.invalid/x",
+            "http://127.0.0.1@evil.invalid/x", "http://localhost:8080@evil.invalid/x"})
     void refusesPlainHttpToAnyOtherHost(String url) {
         assertThatThrownBy(() -> Settings.requireHttpsUnlessLoopback("superoffice.url", url))
                 .isInstanceOf(StartupConfigurationException.class)

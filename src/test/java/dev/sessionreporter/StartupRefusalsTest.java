@@ -7,9 +7,14 @@ import dev.sessionreporter.support.TestSecrets;
 import java.util.Properties;
 import org.apache.camel.main.Main;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Settings the reporter refuses to start with: one clear configuration error naming the property. */
 class StartupRefusalsTest {
+    private static final String LOGIN_PASSWORD = "Pw-5ecret-Login-Kq81";
+    private static final String SYSTEM_USER_TOKEN = "SysUser-5ecret-Tok-Vb27";
 
     /** broker.embedded.enabled=false (the Karaf default): without broker.url there is no broker to use. */
     @Test
@@ -32,6 +37,46 @@ class StartupRefusalsTest {
 
         assertThat(startupError(settings)).contains("reporter.timer.enabled must be one of true, false")
                 .contains("REPORTER_TIMER_ENABLED");
+    }
+
+    /**
+     * Plain http is allowed only to this machine, decided on the addresses the host name resolves to: a name that merely
+     * starts like a loopback address ({@code .invalid} never resolves, so nothing is contacted) or hides one in the user
+     * info is another machine, and the token and ticket would travel unencrypted.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"http://127.0.0.1.example.invalid:9/Cust1/Remote/Services88/CustomerService.svc",
+            "http://localhost.example.invalid/Cust1/Remote/Services88/CustomerService.svc",
+            "http://127.0.0.1@evil.invalid/Cust1/Remote/Services88/CustomerService.svc",
+            "http://localhost:9@evil.invalid/Cust1/Remote/Services88/CustomerService.svc"})
+    void refusesPlainHttpToAHostThatOnlyLooksLikeThisMachine(String url) throws Exception {
+        Properties settings = new Properties();
+        // the address under test
+        settings.setProperty("superoffice.url", url);
+
+        assertThat(startupError(settings)).contains("superoffice.url uses plain http:// to ")
+                .contains("superoffice.allow-insecure-http=true").doesNotContain(TestSecrets.APPLICATION_TOKEN);
+    }
+
+    /** The login addresses receive the password or the system-user token: the same rule as superoffice.url. */
+    @ParameterizedTest
+    @CsvSource({"password, superoffice.auth.so-principal-url", "system-user, superoffice.auth.system-user-url",
+            "system-user, superoffice.auth.jwks-url"})
+    void refusesPlainHttpToALoginAddressThatOnlyLooksLikeThisMachine(String mode, String property) throws Exception {
+        Properties settings = new Properties();
+        // the login mode that uses the address under test, and its credentials (nothing is called: refused first)
+        settings.setProperty("superoffice.auth.mode", mode);
+        settings.setProperty("superoffice.ticket", "");
+        settings.setProperty("superoffice.username", "reporter");
+        settings.setProperty("superoffice.password", LOGIN_PASSWORD);
+        settings.setProperty("superoffice.auth.system-user-token", SYSTEM_USER_TOKEN);
+        settings.setProperty("superoffice.auth.private-key-file", "/nonexistent/key.pem");
+        settings.setProperty("superoffice.auth.context-identifier", "Cust1");
+        // the address under test: its name starts like loopback, but it is another machine
+        settings.setProperty(property, "http://127.0.0.1.example.invalid/login");
+
+        assertThat(startupError(settings)).contains(property + " uses plain http:// to 127.0.0.1.example.invalid")
+                .doesNotContain(LOGIN_PASSWORD).doesNotContain(SYSTEM_USER_TOKEN);
     }
 
     private static String startupError(Properties settings) throws Exception {
