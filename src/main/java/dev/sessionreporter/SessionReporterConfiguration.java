@@ -93,6 +93,8 @@ public class SessionReporterConfiguration implements CamelConfiguration {
     String connectTimeout;
     @PropertyInject("superoffice.receive-timeout")
     String receiveTimeout;
+    @PropertyInject("superoffice.max-answer-size")
+    String maxAnswerSize;
 
     @PropertyInject("superoffice.auth.mode")
     String authMode;
@@ -443,6 +445,7 @@ public class SessionReporterConfiguration implements CamelConfiguration {
         return CustomerServiceEndpoint.create(camelContext, cxfBus(camelContext), superOfficeUrl,
                 Settings.millis("superoffice.connect-timeout", connectTimeout),
                 Settings.millis("superoffice.receive-timeout", receiveTimeout),
+                Settings.bytes("superoffice.max-answer-size", maxAnswerSize),
                 tlsSettings(),
                 wireLogging, secretRedactor());
     }

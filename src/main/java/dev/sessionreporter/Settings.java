@@ -96,6 +96,23 @@ final class Settings {
                 + " (environment variable " + environmentVariable(property) + "), not '" + value + "'");
     }
 
+    private static final java.util.regex.Pattern SIZE =
+            java.util.regex.Pattern.compile("(\\d{1,10})(KB|MB)?", java.util.regex.Pattern.CASE_INSENSITIVE);
+
+    /** A size in bytes, more than 0: a number of bytes, or with KB or MB (1024 and 1024 x 1024 bytes), e.g. 64KB. */
+    static long bytes(String property, String value) {
+        java.util.regex.Matcher size = SIZE.matcher(value == null ? "" : value.strip());
+        if (size.matches()) {
+            String unit = size.group(2) == null ? "" : size.group(2).toUpperCase(Locale.ROOT);
+            long bytes = Long.parseLong(size.group(1)) * (unit.equals("MB") ? 1024 * 1024 : unit.equals("KB") ? 1024 : 1);
+            if (bytes > 0 && bytes <= Integer.MAX_VALUE) {
+                return bytes;
+            }
+        }
+        throw new StartupConfigurationException("Property " + property + " must be a size of more than 0 such as 65536,"
+                + " 64KB or 1MB (environment variable " + environmentVariable(property) + "), not '" + value + "'");
+    }
+
     /** A whole number, 0 or more (e.g. a count of retries). */
     static int nonNegativeInt(String property, String value) {
         return wholeNumber(property, value, 0, Integer.MAX_VALUE, "a whole number, 0 or more");

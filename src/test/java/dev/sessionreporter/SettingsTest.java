@@ -68,4 +68,19 @@ class SettingsTest {
     void jmsQueueNameIsEmptyForAnythingButAJmsQueue(String uri) {
         assertThat(Settings.jmsQueueName(uri)).isEmpty();
     }
+
+    @ParameterizedTest
+    @CsvSource({"65536, 65536", "64KB, 65536", "64kb, 65536", "1MB, 1048576", "' 2048 ', 2048"})
+    void readsASizeInBytesKilobytesOrMegabytes(String text, long bytes) {
+        assertThat(Settings.bytes("superoffice.max-answer-size", text)).isEqualTo(bytes);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "-1", "64 KB", "64K", "1GB", "1.5MB", "", "4096MB", "99999999999"})
+    void refusesAnyOtherSizeNamingTheProperty(String text) {
+        assertThatThrownBy(() -> Settings.bytes("superoffice.max-answer-size", text))
+                .isInstanceOf(StartupConfigurationException.class)
+                .hasMessageContaining("superoffice.max-answer-size")
+                .hasMessageContaining("SUPEROFFICE_MAX_ANSWER_SIZE");
+    }
 }

@@ -5,42 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sessionreporter.failure.ReporterHeaders;
 import dev.sessionreporter.support.QueueClient;
 import dev.sessionreporter.support.RawTcpServer;
-import dev.sessionreporter.support.ReporterTestSupport;
+import dev.sessionreporter.support.RawTcpServerTestSupport;
 import dev.sessionreporter.support.TestSecrets;
 import jakarta.jms.Message;
-import java.util.Properties;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Failures below HTTP, over real sockets on loopback: which are retried, which are dead-lettered at once, and that
  * every attempt the dead letter counts is exactly one request on the wire.
  */
-class TransportFailuresTest extends ReporterTestSupport {
-    private static final RawTcpServer SERVER = new RawTcpServer(RawTcpServer.resetAfterRequest());
-
-    @Override
-    protected Properties extraProperties() {
-        Properties properties = new Properties();
-        // the far side is the misbehaving TCP server, not the simulator
-        properties.setProperty("superoffice.url", SERVER.url("http"));
-        return properties;
-    }
-
-    @BeforeEach
-    void clearServer() {
-        SERVER.clear();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        SERVER.close();
-    }
+class TransportFailuresTest extends RawTcpServerTestSupport {
 
     @Test
     void aConnectionResetBeforeTheAnswerIsRetriedByTheReporterAndNeverResentSilently() throws Exception {
-        SERVER.behave(RawTcpServer.resetAfterRequest());
+        server.behave(RawTcpServer.resetAfterRequest());
         String key = TestSecrets.sessionKey("rst");
 
         queue().sendText(key);
@@ -50,14 +28,14 @@ class TransportFailuresTest extends ReporterTestSupport {
         assertThat(deadLetter.getStringProperty(ReporterHeaders.FAILURE_REASON)).isEqualTo("UNREACHABLE");
         assertThat(deadLetter.getIntProperty(ReporterHeaders.ATTEMPTS)).isEqualTo(3);
         // HttpURLConnection re-sends a POST once by itself unless told not to; each attempt must be one request
-        assertThat(SERVER.requestHeads()).as("requests on the wire").hasSize(3);
-        assertThat(SERVER.requestHeads()).allSatisfy(head -> assertThat(head)
+        assertThat(server.requestHeads()).as("requests on the wire").hasSize(3);
+        assertThat(server.requestHeads()).allSatisfy(head -> assertThat(head)
                 .containsIgnoringCase("\r\nContent-Length: ").doesNotContainIgnoringCase("Transfer-Encoding"));
     }
 
     @Test
     void anAnswerThatIsNotHttpIsDeadLetteredAtOnce() throws Exception {
-        SERVER.behave(RawTcpServer.answer("SSH-2.0-OpenSSH_9.6\r\n\r\n"));
+        server.behave(RawTcpServer.answer("SSH-2.0-OpenSSH_9.6\r\n\r\n"));
         String key = TestSecrets.sessionKey("nohttp");
 
         queue().sendText(key);
@@ -67,6 +45,6 @@ class TransportFailuresTest extends ReporterTestSupport {
         assertThat(deadLetter.getStringProperty(ReporterHeaders.FAILURE_DETAIL)).startsWith("I/O error, not retried");
         assertThat(deadLetter.getStringProperty(ReporterHeaders.FAILURE_REASON)).isEqualTo("UNEXPECTED_ERROR");
         assertThat(deadLetter.getIntProperty(ReporterHeaders.ATTEMPTS)).as("a protocol error does not heal").isEqualTo(1);
-        assertThat(SERVER.requestHeads()).hasSize(1);
+        assertThat(server.requestHeads()).hasSize(1);
     }
 }

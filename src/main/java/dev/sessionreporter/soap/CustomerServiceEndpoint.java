@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The camel-cxf-soap endpoint for CustomerService.ReportSessionActive: our WSDL, PAYLOAD mode (we build the body and
  * SOAP headers as DOM, CXF writes the SOAP 1.1 envelope and the SOAPAction from the WSDL), synchronous, HTTP/1.1 with
- * keep-alive, and the configured connect and receive timeouts.
+ * keep-alive, the configured connect and receive timeouts, and a cap on the size of an answer.
  */
 public final class CustomerServiceEndpoint {
     private CustomerServiceEndpoint() {
@@ -44,15 +44,16 @@ public final class CustomerServiceEndpoint {
      * default bus or in system properties, so other CXF and HTTP clients in the same JVM keep their behaviour.
      */
     public static CxfEndpoint create(CamelContext camelContext, String address, long connectTimeoutMillis,
-            long receiveTimeoutMillis, SSLContextParameters tls, boolean wireLogging, SecretRedactor redactor) {
+            long receiveTimeoutMillis, long maxAnswerBytes, SSLContextParameters tls, boolean wireLogging,
+            SecretRedactor redactor) {
         return create(camelContext, CustomerServiceBus.startedWith(camelContext), address, connectTimeoutMillis,
-                receiveTimeoutMillis, tls, wireLogging, redactor);
+                receiveTimeoutMillis, maxAnswerBytes, tls, wireLogging, redactor);
     }
 
     /** The same on a bus the caller owns (the configuration shares it with the SoPrincipal login). */
     public static CxfEndpoint create(CamelContext camelContext, CustomerServiceBus bus, String address,
-            long connectTimeoutMillis, long receiveTimeoutMillis, SSLContextParameters tls, boolean wireLogging,
-            SecretRedactor redactor) {
+            long connectTimeoutMillis, long receiveTimeoutMillis, long maxAnswerBytes, SSLContextParameters tls,
+            boolean wireLogging, SecretRedactor redactor) {
         prepareInBackground(bus.bus());
         CxfEndpoint endpoint = new CxfEndpoint();
         endpoint.setCamelContext(camelContext);
@@ -69,7 +70,7 @@ public final class CustomerServiceEndpoint {
         // CXF's default conduit (java.net.http) starts a thread per request and halves throughput here; the
         // HttpURLConnection conduit, for this endpoint only (the system property would switch every CXF client).
         endpoint.setProperties(new HashMap<>(Map.of("force.urlconnection.http.conduit", Boolean.TRUE)));
-        endpoint.setCxfConfigurer(new TimeoutsConfigurer(connectTimeoutMillis, receiveTimeoutMillis));
+        endpoint.setCxfConfigurer(new TimeoutsConfigurer(connectTimeoutMillis, receiveTimeoutMillis, maxAnswerBytes));
         // Only https:// uses it. Hostname verification stays CXF's default (on); there is no way to switch it off.
         endpoint.setSslContextParameters(tls);
         if (wireLogging) {
@@ -113,7 +114,8 @@ public final class CustomerServiceEndpoint {
         }
     }
 
-    private record TimeoutsConfigurer(long connectTimeoutMillis, long receiveTimeoutMillis) implements CxfConfigurer {
+    private record TimeoutsConfigurer(long connectTimeoutMillis, long receiveTimeoutMillis, long maxAnswerBytes)
+            implements CxfConfigurer {
         @Override
         public void configure(AbstractWSDLBasedEndpointFactory factoryBean) {
             // A data binding without a bus takes CXF's default bus, creating it if the host JVM has none yet: give it
@@ -137,6 +139,9 @@ public final class CustomerServiceEndpoint {
             policy.setAllowChunking(false);
             ((HTTPConduit) client.getConduit()).setClient(policy);
             client.getOutInterceptors().add(new WholeRequestInterceptor());
+            AnswerSizeLimitInterceptor sizeLimit = new AnswerSizeLimitInterceptor(maxAnswerBytes);
+            client.getInInterceptors().add(sizeLimit);
+            client.getInFaultInterceptors().add(sizeLimit);
             NonSoapErrorStatusInterceptor errorStatus = new NonSoapErrorStatusInterceptor();
             client.getInInterceptors().add(errorStatus);
             client.getInFaultInterceptors().add(errorStatus);

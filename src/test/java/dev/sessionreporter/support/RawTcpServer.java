@@ -3,6 +3,7 @@ package dev.sessionreporter.support;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -29,6 +30,7 @@ public final class RawTcpServer implements AutoCloseable {
     private final ServerSocket serverSocket;
     private final ExecutorService connections = Executors.newCachedThreadPool();
     private final List<String> requestHeads = new CopyOnWriteArrayList<>();
+    private final List<Long> answersCut = new CopyOnWriteArrayList<>();
     private volatile Behaviour behaviour;
 
     public RawTcpServer(Behaviour behaviour) {
@@ -86,6 +88,84 @@ public final class RawTcpServer implements AutoCloseable {
         };
     }
 
+    /**
+     * Reads one whole HTTP request and answers 200 with a well-formed ReportSessionActive reply (Response 4242) whose
+     * Body is padded with blanks to {@code declaredLength} bytes, declared in Content-Length; records the bytes it wrote
+     * if the client closes the connection before the end (see {@link #answersCut()}).
+     */
+    public static Behaviour paddedAnswer(int declaredLength) {
+        return (socket, server) -> {
+            server.readRequest(socket.getInputStream());
+            byte[] head = ("HTTP/1.1 200 OK\r\nContent-Type: text/xml; charset=utf-8\r\nContent-Length: " + declaredLength
+                    + "\r\n\r\n" + ANSWER_START).getBytes(StandardCharsets.UTF_8);
+            byte[] end = ANSWER_END.getBytes(StandardCharsets.UTF_8);
+            long padding = declaredLength - ANSWER_START.length() - end.length;
+            server.writeCounted(socket, head, blanks(8192), padding, end);
+        };
+    }
+
+    /**
+     * Reads one whole HTTP request and answers 200 with the start of a SOAP envelope followed by blanks that never end,
+     * in chunks or (neither length nor chunks) until the connection closes; records the bytes it wrote once the client
+     * closes the connection (see {@link #answersCut()}).
+     */
+    public static Behaviour endlessAnswer(boolean chunked) {
+        return (socket, server) -> {
+            server.readRequest(socket.getInputStream());
+            String head = "HTTP/1.1 200 OK\r\nContent-Type: text/xml; charset=utf-8\r\n"
+                    + (chunked ? "Transfer-Encoding: chunked\r\n\r\n" + chunkOf(ANSWER_START)
+                            : "Connection: close\r\n\r\n" + ANSWER_START);
+            byte[] filler = chunked ? chunkOf(" ".repeat(8192)).getBytes(StandardCharsets.UTF_8) : blanks(8192);
+            server.writeCounted(socket, head.getBytes(StandardCharsets.UTF_8), filler, Long.MAX_VALUE, new byte[0]);
+        };
+    }
+
+    /** A well-formed ReportSessionActive reply up to its Body's content, and the rest of it. */
+    private static final String ANSWER_START = "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\">"
+            + "<s:Header><Succeeded xmlns=\"http://www.superoffice.net/ws/crm/NetServer/Services88\">true</Succeeded>"
+            + "</s:Header><s:Body>";
+    private static final String ANSWER_END = "<ReportSessionActiveResponse"
+            + " xmlns=\"http://www.superoffice.net/ws/crm/NetServer/Services88\"><Response>4242</Response>"
+            + "</ReportSessionActiveResponse></s:Body></s:Envelope>";
+
+    private static String chunkOf(String text) {
+        return Integer.toHexString(text.getBytes(StandardCharsets.UTF_8).length) + "\r\n" + text + "\r\n";
+    }
+
+    private static byte[] blanks(int count) {
+        byte[] blanks = new byte[count];
+        java.util.Arrays.fill(blanks, (byte) ' ');
+        return blanks;
+    }
+
+    /**
+     * Writes {@code head}, then {@code filler} over and over up to {@code fillerBytes} bytes ({@link Long#MAX_VALUE}:
+     * forever), then {@code end}. If the client closes the connection first, records the bytes written so far in
+     * {@link #answersCut()}.
+     */
+    private void writeCounted(Socket socket, byte[] head, byte[] filler, long fillerBytes, byte[] end) {
+        long written = 0;
+        try {
+            OutputStream out = socket.getOutputStream();
+            out.write(head);
+            written = head.length;
+            for (long left = fillerBytes; left > 0; left = fillerBytes == Long.MAX_VALUE ? left : left - filler.length) {
+                int length = (int) Math.min(filler.length, left);
+                out.write(filler, 0, length);
+                written += length;
+            }
+            out.write(end);
+            out.flush();
+        } catch (IOException e) {
+            answersCut.add(written);
+        }
+    }
+
+    /** The number of bytes of each answer that the client cut short by closing the connection, in order. */
+    public List<Long> answersCut() {
+        return List.copyOf(answersCut);
+    }
+
     public void behave(Behaviour newBehaviour) {
         this.behaviour = newBehaviour;
     }
@@ -105,6 +185,7 @@ public final class RawTcpServer implements AutoCloseable {
 
     public void clear() {
         requestHeads.clear();
+        answersCut.clear();
     }
 
     private void accept() {
