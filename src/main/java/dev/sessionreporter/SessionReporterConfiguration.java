@@ -243,6 +243,7 @@ public class SessionReporterConfiguration implements CamelConfiguration {
     private SuperOfficeCalls superOfficeCalls;
     private TimerLeadership timerLeadership;
     private CustomerServiceBus cxfBus;
+    private SSLContextParameters tlsSettings;
     private ClusteredRoutePolicy timerLeaderPolicy;
     private QueueConsumptionGate queueConsumptionGate;
 
@@ -446,7 +447,7 @@ public class SessionReporterConfiguration implements CamelConfiguration {
                 Settings.millis("superoffice.connect-timeout", connectTimeout),
                 Settings.millis("superoffice.receive-timeout", receiveTimeout),
                 Settings.bytes("superoffice.max-answer-size", maxAnswerSize),
-                tlsSettings(),
+                tlsSettings(camelContext),
                 wireLogging, secretRedactor());
     }
 
@@ -676,16 +677,22 @@ public class SessionReporterConfiguration implements CamelConfiguration {
     }
 
     private SSLContext sslContext(CamelContext camelContext) {
+        SSLContextParameters settings = tlsSettings(camelContext);
         try {
-            return tlsSettings().createSSLContext(camelContext);
+            return settings.createSSLContext(camelContext);
         } catch (Exception e) {
             throw new StartupConfigurationException("The TLS settings (superoffice.tls.*) cannot be used: "
                     + e.getClass().getSimpleName() + ": " + e.getMessage());
         }
     }
 
-    private SSLContextParameters tlsSettings() {
-        return TlsSettings.create(trustStore, trustStorePassword, trustStoreType, keyStore, keyStorePassword, keyStoreType);
+    /** Read once: the stores are loaded (and checked) when the settings are made. */
+    private SSLContextParameters tlsSettings(CamelContext camelContext) {
+        if (tlsSettings == null) {
+            tlsSettings = TlsSettings.create(camelContext, trustStore, trustStorePassword, trustStoreType, keyStore,
+                    keyStorePassword, keyStoreType);
+        }
+        return tlsSettings;
     }
 
     private EmbeddedBroker embeddedBroker() {

@@ -2,11 +2,14 @@ package dev.sessionreporter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sessionreporter.simulator.TestCertificates;
 import dev.sessionreporter.support.StartupRefusal;
 import dev.sessionreporter.support.TestSecrets;
+import java.nio.file.Path;
 import java.util.Properties;
 import org.apache.camel.main.Main;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -15,6 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class StartupRefusalsTest {
     private static final String LOGIN_PASSWORD = "Pw-5ecret-Login-Kq81";
     private static final String SYSTEM_USER_TOKEN = "SysUser-5ecret-Tok-Vb27";
+    private static final String WRONG_STORE_PASSWORD = "Wrong-5ecret-Store-Pw";
 
     /** broker.embedded.enabled=false (the Karaf default): without broker.url there is no broker to use. */
     @Test
@@ -77,6 +81,28 @@ class StartupRefusalsTest {
 
         assertThat(startupError(settings)).contains(property + " uses plain http:// to 127.0.0.1.example.invalid")
                 .doesNotContain(LOGIN_PASSWORD).doesNotContain(SYSTEM_USER_TOKEN);
+    }
+
+    /**
+     * A trust store that cannot be read stopped the start with the key store's own words only: the operator must learn
+     * which property to fix, and never read its password.
+     */
+    @ParameterizedTest
+    @CsvSource({"missing, PKCS12, changeit", "present, PKCS12, " + WRONG_STORE_PASSWORD, "present, PKCS-12, changeit"})
+    void refusesATrustStoreThatCannotBeReadNamingTheProperty(String file, String type, String password,
+            @TempDir Path dir) throws Exception {
+        Path trustStore = dir.resolve("trust.p12");
+        if (file.equals("present")) {
+            TestCertificates.localhost().writeTrustStore(trustStore);
+        }
+        Properties settings = new Properties();
+        // the trust store under test: missing, or read with a wrong password or type
+        settings.setProperty("superoffice.tls.trust-store", trustStore.toString());
+        settings.setProperty("superoffice.tls.trust-store-type", type);
+        settings.setProperty("superoffice.tls.trust-store-password", password);
+
+        assertThat(startupError(settings)).contains("superoffice.tls.trust-store").contains(trustStore.toString())
+                .doesNotContain(WRONG_STORE_PASSWORD).doesNotContain("changeit");
     }
 
     private static String startupError(Properties settings) throws Exception {

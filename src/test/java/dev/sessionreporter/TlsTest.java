@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.sessionreporter.failure.ReporterHeaders;
 import dev.sessionreporter.simulator.CustomerServiceSimulator;
 import dev.sessionreporter.simulator.TestCertificates;
+import dev.sessionreporter.support.CountingInvariant;
 import dev.sessionreporter.support.QueueClient;
 import dev.sessionreporter.support.ReporterTestSupport;
 import dev.sessionreporter.support.TestSecrets;
@@ -15,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Nested;
@@ -33,27 +35,23 @@ class TlsTest {
     private static final CustomerServiceSimulator OTHER_HOST_SERVER = new CustomerServiceSimulator(
             TestSecrets.APPLICATION_TOKEN, TestSecrets.TICKET).startHttps(0, OTHER_HOST.serverContext());
 
+    private static final TestCertificates.Generated EXPIRED = expiredCertificate();
+    private static final CustomerServiceSimulator EXPIRED_SERVER = new CustomerServiceSimulator(
+            TestSecrets.APPLICATION_TOKEN, TestSecrets.TICKET).startHttps(0, EXPIRED.serverContext());
+
     @AfterAll
     static void stopServer() {
         HTTPS_SERVER.close();
         OTHER_HOST_SERVER.close();
+        EXPIRED_SERVER.close();
     }
 
     @Nested
     class HostnameVerification extends ReporterTestSupport {
         @Override
         protected Properties extraProperties() {
-            Properties properties = new Properties();
-            // address and trust store: an HTTPS simulator whose certificate names another host
-            properties.setProperty("superoffice.url", OTHER_HOST_SERVER.customerServiceUrl());
-            try {
-                properties.setProperty("superoffice.tls.trust-store",
-                        OTHER_HOST.writeTrustStore(Files.createTempFile("trust-other", ".p12")).toString());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            properties.setProperty("superoffice.tls.trust-store-password", "changeit");
-            return properties;
+            // an HTTPS simulator whose certificate names another host
+            return pinned(OTHER_HOST_SERVER, OTHER_HOST);
         }
 
         @Test
@@ -73,12 +71,67 @@ class TlsTest {
         }
     }
 
+    /** Settings reporting to {@code server}, with a trust store holding {@code certificate} only. */
+    private static Properties pinned(CustomerServiceSimulator server, TestCertificates.Generated certificate) {
+        Properties properties = new Properties();
+        // address and trust store: the server under test and its certificate
+        properties.setProperty("superoffice.url", server.customerServiceUrl());
+        try {
+            properties.setProperty("superoffice.tls.trust-store",
+                    certificate.writeTrustStore(Files.createTempFile("trust", ".p12")).toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        properties.setProperty("superoffice.tls.trust-store-password", "changeit");
+        return properties;
+    }
+
+    private static TestCertificates.Generated expiredCertificate() {
+        try {
+            return TestCertificates.expired(Files.createTempDirectory("expired-tls").resolve("expired.p12"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static TestCertificates.Generated otherHostCertificate() {
         try {
             Path dir = Files.createTempDirectory("other-host-tls");
             return TestCertificates.generate(dir.resolve("other-host.p12"), "dns:crm.example.com");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A self-signed certificate pinned in the trust store is its own trust anchor, and the JDK checks no dates on a
+     * trust anchor: expired, it was accepted, while an expired CA-signed one is refused.
+     */
+    @Nested
+    class ExpiredPinnedCertificate extends ReporterTestSupport {
+        @Override
+        protected Properties extraProperties() {
+            // an HTTPS simulator whose expired self-signed certificate is pinned
+            return pinned(EXPIRED_SERVER, EXPIRED);
+        }
+
+        @Test
+        void refusesAnExpiredSelfSignedCertificateInTheTrustStoreWithoutRetrying() throws Exception {
+            String key = TestSecrets.sessionKey("tls4");
+            EXPIRED_SERVER.addSession(key, 34);
+
+            queue().sendText(key);
+
+            CountingInvariant.of(List.of(key)).assertHolds(queue(), k -> EXPIRED_SERVER.acceptedReportCount(k) > 0, context);
+            List<Message> deadLetters = queue().browse(QueueClient.DEAD_LETTER_QUEUE);
+            assertThat(deadLetters).as("dead-lettered, not reported").hasSize(1);
+            Message deadLetter = deadLetters.get(0);
+            assertThat(deadLetter.getStringProperty(ReporterHeaders.FAILURE_REASON)).isEqualTo("UNREACHABLE");
+            assertThat(deadLetter.getStringProperty(ReporterHeaders.FAILURE_DETAIL)).contains("TLS certificate not accepted")
+                    .contains("expired");
+            assertThat(deadLetter.getIntProperty(ReporterHeaders.ATTEMPTS)).as("a certificate does not heal by retrying")
+                    .isEqualTo(1);
+            assertThat(EXPIRED_SERVER.acceptedReportCount(key)).isZero();
         }
     }
 

@@ -121,13 +121,23 @@ public final class TestCertificates {
 
     /** The same for other subject alternative names, e.g. {@code dns:crm.example.com} to test hostname checks. */
     public static Generated generate(Path keyStore, String subjectAlternativeNames) {
+        return generate(keyStore, subjectAlternativeNames, "+0d");
+    }
+
+    /** For 127.0.0.1/localhost, valid 7 days from 30 days ago: expired for three weeks. */
+    public static Generated expired(Path keyStore) {
+        return generate(keyStore, "ip:127.0.0.1,dns:localhost", "-30d");
+    }
+
+    /** {@code startDate} in keytool's relative form, e.g. {@code +0d} (now) or {@code -30d}. */
+    private static Generated generate(Path keyStore, String subjectAlternativeNames, String startDate) {
         byte[] random = new byte[18];
         new SecureRandom().nextBytes(random);
         char[] password = Base64.getUrlEncoder().withoutPadding().encodeToString(random).toCharArray();
         Path keytool = Path.of(System.getProperty("java.home"), "bin",
                 System.getProperty("os.name").toLowerCase().contains("win") ? "keytool.exe" : "keytool");
         List<String> command = List.of(keytool.toString(), "-genkeypair", "-noprompt",
-                "-alias", ALIAS, "-keyalg", "RSA", "-keysize", "2048", "-validity", "7",
+                "-alias", ALIAS, "-keyalg", "RSA", "-keysize", "2048", "-validity", "7", "-startdate", startDate,
                 "-dname", "CN=localhost, O=session-reporter tests",
                 "-ext", "SAN=" + subjectAlternativeNames,
                 "-storetype", "PKCS12", "-keystore", keyStore.toString(),

@@ -19,7 +19,7 @@ class CustomerServiceBusTest {
         CamelContext camel = new DefaultCamelContext();
         // created before the context starts, as the configuration class binds it
         CxfEndpoint endpoint = CustomerServiceEndpoint.create(camel, "http://127.0.0.1:9/CustomerService.svc", 1000, 1000, 65536,
-                TlsSettings.create(null, null, null, null, null, null), false, new SecretRedactor());
+                TlsSettings.create(camel, null, null, null, null, null, null), false, new SecretRedactor());
         Bus bus = endpoint.getBus();
         camel.start();
 
