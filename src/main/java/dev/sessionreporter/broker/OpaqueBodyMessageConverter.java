@@ -72,8 +72,10 @@ public class OpaqueBodyMessageConverter implements MessageConverter {
         }
         if (body instanceof Message received) {
             // The properties of a received message are read-only until cleared; camel-jms sets them again from the
-            // exchange headers, which carry the original properties. The body is sent as it was received.
+            // exchange headers, which carry the original properties. The body is sent as it was received, without
+            // the sender's reply-to: what the reporter sends on asks for no answer.
             received.clearProperties();
+            received.setJMSReplyTo(null);
             return received;
         }
         throw new MessageConversionException("Cannot send a body of type " + body.getClass().getName()

@@ -1,0 +1,145 @@
+package dev.sessionreporter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.sessionreporter.failure.ReporterHeaders;
+import dev.sessionreporter.support.CountingInvariant;
+import dev.sessionreporter.support.QueueClient;
+import dev.sessionreporter.support.QueueDeliveries;
+import dev.sessionreporter.support.QueueDeliveries.Delivery;
+import dev.sessionreporter.support.ReporterTestSupport;
+import dev.sessionreporter.support.TestSecrets;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.TextMessage;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Senders are not trusted: what a sender sets on a queue message beyond its body and its own properties changes
+ * nothing. The queue trigger is one-way — a JMSReplyTo gets no answer and does not turn the dead-letter send into a
+ * request that waits for a reply.
+ */
+class HostileSendersTest extends ReporterTestSupport {
+    /** Where a hostile sender asks for answers. */
+    private static final String REPLY_QUEUE = "hostile.replies";
+    private static final long WAIT_MILLIS = 20_000;
+
+    private QueueDeliveries deliveries;
+
+    @BeforeEach
+    void recordDeliveriesAndEmptyQueues() {
+        if (deliveries == null) {
+            deliveries = QueueDeliveries.attachTo(context);
+        }
+        queue().drain(QueueClient.DEAD_LETTER_QUEUE);
+        queue().drain(REPLY_QUEUE);
+    }
+
+    @AfterAll
+    void stopRecording() {
+        if (deliveries != null) {
+            deliveries.detachFrom(context);
+        }
+    }
+
+    @Test
+    void reportsAKeyWithReplyToOnceAndSendsNothingToTheReplyQueue() {
+        String key = TestSecrets.sessionKey("rply");
+        SIMULATOR.addSession(key, 4711);
+
+        String messageId = sendWithReplyTo(key);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> SIMULATOR.acceptedReportCount(key) == 1);
+        assertEndedOnceAndCommitted(messageId);
+        assertThat(queue().receive(REPLY_QUEUE, 500)).as("no answer to the sender's reply-to").isNull();
+        assertThat(SIMULATOR.requestsFor(key)).as("called once").hasSize(1);
+        assertInvariant(List.of(key));
+        SIMULATOR.removeSession(key);
+    }
+
+    @Test
+    void deadLettersAFailingKeyWithReplyToAtOnceWithItsReason() throws JMSException {
+        // unknown to the simulator: SESSION_NOT_FOUND, a permanent failure dead-lettered at once
+        String key = TestSecrets.sessionKey("rplf");
+
+        String messageId = sendWithReplyTo(key);
+
+        Message deadLetter = await().atMost(Duration.ofMillis(WAIT_MILLIS))
+                .until(() -> queue().browse(QueueClient.DEAD_LETTER_QUEUE), browsed -> !browsed.isEmpty()).get(0);
+        assertThat(deadLetter.getStringProperty(ReporterHeaders.FAILURE_REASON)).isEqualTo("SESSION_NOT_FOUND");
+        assertThat(((TextMessage) deadLetter).getText()).isEqualTo(key);
+        assertThat(deadLetter.getJMSReplyTo()).as("the dead letter carries no reply-to").isNull();
+        assertEndedOnceAndCommitted(messageId);
+        assertThat(SIMULATOR.requestsFor(key)).as("called once, not once per broker redelivery").hasSize(1);
+        assertThat(queue().receive(REPLY_QUEUE, 500)).as("no answer to the sender's reply-to").isNull();
+        assertInvariant(List.of(key));
+    }
+
+    /**
+     * Forty failing keys with a reply-to ahead of a good one: by the time the good key is reported, each of the forty
+     * has been called once and dead-lettered once with its reason, none rolled back — no consumer sat waiting for a
+     * reply to a dead letter.
+     */
+    @Test
+    void fortyReplyToMessagesAheadOfAGoodKeyEachEndOnceWithoutWaitingForAReply() {
+        List<String> failing = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            failing.add(TestSecrets.sessionKey("rp" + i));
+        }
+        String good = TestSecrets.sessionKey("rpok");
+        SIMULATOR.addSession(good, 4242);
+        List<String> messageIds = new ArrayList<>();
+
+        // sent while the route runs (a paused consumer gives its buffered messages back as redelivered): the queue is
+        // first in, first out, so the good key is taken after the forty
+        failing.forEach(key -> messageIds.add(sendWithReplyTo(key)));
+        queue().sendText(good);
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> SIMULATOR.acceptedReportCount(good) == 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> queue().browse(QueueClient.DEAD_LETTER_QUEUE).size() >= 40);
+
+        assertThat(failing.stream().filter(key -> SIMULATOR.requestsFor(key).size() != 1).toList())
+                .as("failing keys not called exactly once").isEmpty();
+        List<Message> deadLetters = queue().browse(QueueClient.DEAD_LETTER_QUEUE);
+        assertThat(deadLetters).hasSize(40)
+                .allSatisfy(deadLetter -> assertThat(QueueClient.property(ReporterHeaders.FAILURE_REASON, String.class)
+                        .apply(deadLetter)).isEqualTo("SESSION_NOT_FOUND"));
+        messageIds.forEach(this::assertEndedOnceAndCommitted);
+        assertThat(queue().browse(REPLY_QUEUE)).as("no answers to the senders' reply-to").isEmpty();
+        List<String> sent = new ArrayList<>(failing);
+        sent.add(good);
+        assertInvariant(sent);
+        SIMULATOR.removeSession(good);
+    }
+
+    /** Each key reported or dead-lettered with a reason, none in the broker's own DLQ, the reporter ready. */
+    private void assertInvariant(List<String> sent) {
+        CountingInvariant.of(sent).assertHolds(queue(), key -> SIMULATOR.acceptedReportCount(key) > 0, context);
+    }
+
+    private String sendWithReplyTo(String key) {
+        return queue().send(QueueClient.INPUT_QUEUE, session -> {
+            TextMessage message = session.createTextMessage(key);
+            message.setJMSReplyTo(session.createQueue(REPLY_QUEUE));
+            return message;
+        });
+    }
+
+    /** One delivery, not a redelivery, committed; nothing left on the input queue; the queue route still up. */
+    private void assertEndedOnceAndCommitted(String messageId) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> deliveries.of(messageId).stream()
+                .anyMatch(delivery -> delivery.outcome() != null));
+        List<Delivery> ofMessage = deliveries.of(messageId);
+        assertThat(ofMessage).as("deliveries of %s", messageId).hasSize(1);
+        assertThat(ofMessage.get(0).redelivered()).isFalse();
+        assertThat(ofMessage.get(0).outcome()).as("committed, not rolled back").isEqualTo("completed");
+        assertThat(queue().browse(QueueClient.INPUT_QUEUE)).as("input queue").isEmpty();
+        assertThat(context.getRouteController().getRouteStatus("queue-trigger").isStarted()).isTrue();
+    }
+}
