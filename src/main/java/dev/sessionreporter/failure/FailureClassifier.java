@@ -2,6 +2,7 @@ package dev.sessionreporter.failure;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.net.ProtocolException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
@@ -29,9 +30,10 @@ import org.apache.cxf.transport.http.HTTPException;
  * or {@link EOFException}, with no certificate failure in the chain.</li>
  * </ul>
  * Everything else is permanent and dead-lettered at once: TLS certificate, path and hostname failures and any other
- * failure to send the request ({@link FailureReason#UNREACHABLE}), any other I/O failure such as a protocol or encoding
- * error, raised on our side or by a malformed answer ({@link FailureReason#UNEXPECTED_ERROR}), SOAP faults, unreadable
- * answers and other HTTP statuses.
+ * failure to send the request ({@link FailureReason#UNREACHABLE}), an HTTP head the client refuses from a server that is
+ * up ({@link ProtocolException}, e.g. oversized headers: {@link FailureReason#INVALID_ANSWER}, which the circuit breaker
+ * and readiness take as an answer), any other I/O failure such as an answer that is not HTTP or an encoding error
+ * ({@link FailureReason#UNEXPECTED_ERROR}), SOAP faults, unreadable answers and other HTTP statuses.
  */
 public class FailureClassifier {
     private static final Set<Integer> TRANSIENT_HTTP_STATUSES = Set.of(408, 429, 502, 503, 504);
@@ -90,9 +92,16 @@ public class FailureClassifier {
             return new Classification(FailureReason.UNREACHABLE, false, "request not sent, not retried: "
                     + (notSent.getCause() instanceof IOException cause ? describe(cause) : describe(notSent)));
         }
+        // the original, not CXF's copy, whose message names the whole address
+        ProtocolException protocol = Causes.findLast(failure, ProtocolException.class);
+        if (protocol != null) {
+            // the server is up and sent an HTTP head the client refuses, e.g. headers over the JDK's size limit
+            return new Classification(FailureReason.INVALID_ANSWER, false,
+                    "malformed HTTP answer, not retried: " + describe(protocol));
+        }
         IOException io = Causes.find(failure, IOException.class);
         if (io != null) {
-            // e.g. a malformed HTTP answer (ProtocolException, "Invalid Http response") or an encoding error
+            // e.g. an answer that is not HTTP ("Invalid Http response") or an encoding error
             return new Classification(FailureReason.UNEXPECTED_ERROR, false, "I/O error, not retried: " + describe(io));
         }
         // After the I/O checks: CXF also wraps a refused connection in a client-side SoapFault.

@@ -5,9 +5,6 @@ import dev.sessionreporter.failure.ReportFailedException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.List;
-import java.util.Map;
-import org.apache.cxf.helpers.CastUtils;
 import org.apache.cxf.interceptor.AttachmentInInterceptor;
 import org.apache.cxf.message.Message;
 import org.apache.cxf.phase.AbstractPhaseInterceptor;
@@ -52,19 +49,11 @@ final class AnswerSizeLimitInterceptor extends AbstractPhaseInterceptor<Message>
     }
 
     private static long declaredLength(Message message) {
-        Map<String, List<String>> headers = CastUtils.cast((Map<?, ?>) message.get(Message.PROTOCOL_HEADERS));
-        if (headers == null) {
-            return -1;
-        }
-        for (Map.Entry<String, List<String>> header : headers.entrySet()) {
-            if ("Content-Length".equalsIgnoreCase(header.getKey()) && header.getValue() != null) {
-                for (String value : header.getValue()) {
-                    try {
-                        return Long.parseLong(value.strip());
-                    } catch (NumberFormatException e) {
-                        // not a length: the HTTP client refuses it, or the limit applies while reading
-                    }
-                }
+        for (String value : ProtocolHeaders.values(message, "Content-Length")) {
+            try {
+                return Long.parseLong(value.strip());
+            } catch (NumberFormatException e) {
+                // not a length: the HTTP client refuses it, or the limit applies while reading
             }
         }
         return -1;

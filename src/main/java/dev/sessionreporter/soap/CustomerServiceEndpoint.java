@@ -137,6 +137,8 @@ public final class CustomerServiceEndpoint {
             policy.setReceiveTimeout(receiveTimeoutMillis);
             policy.setVersion("1.1");
             policy.setAllowChunking(false);
+            // a compressed answer is then the server's error (INVALID_ANSWER), never something to decode
+            policy.setAcceptEncoding("identity");
             ((HTTPConduit) client.getConduit()).setClient(policy);
             client.getOutInterceptors().add(new WholeRequestInterceptor());
             AnswerSizeLimitInterceptor sizeLimit = new AnswerSizeLimitInterceptor(maxAnswerBytes);
@@ -145,6 +147,9 @@ public final class CustomerServiceEndpoint {
             NonSoapErrorStatusInterceptor errorStatus = new NonSoapErrorStatusInterceptor();
             client.getInInterceptors().add(errorStatus);
             client.getInFaultInterceptors().add(errorStatus);
+            StrictAnswerInterceptor strictAnswer = new StrictAnswerInterceptor();
+            client.getInInterceptors().add(strictAnswer);
+            client.getInFaultInterceptors().add(strictAnswer);
         }
 
         @Override

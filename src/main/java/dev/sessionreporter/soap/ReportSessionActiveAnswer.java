@@ -22,7 +22,9 @@ import org.w3c.dom.Node;
 /**
  * Checks a ReportSessionActive answer the way SuperOffice's own proxies do: a 200 answer is not success by itself.
  * {@code Succeeded=true} with {@code Response > 0} is a success; {@code Response = 0} means the session was not found;
- * {@code Succeeded=false} carries the server's {@code ExceptionInfo}. Anything else is a malformed answer.
+ * {@code Succeeded=false} carries the server's {@code ExceptionInfo}. A missing, negative or out-of-range
+ * {@code Response} is an invalid answer; anything else is a malformed answer. (Ambiguous answers never get here:
+ * {@link StrictAnswerInterceptor} rejects them before CXF reads the first of two readings.)
  */
 public class ReportSessionActiveAnswer {
     private static final String XSI = "http://www.w3.org/2001/XMLSchema-instance";
@@ -82,17 +84,34 @@ public class ReportSessionActiveAnswer {
         if (response == null || !CustomerServiceContract.RESPONSE_ELEMENT.equals(qname(response))) {
             throw malformed("the answer body is not a ReportSessionActiveResponse");
         }
-        Element value = child(response, "Response");
-        int loginId;
-        try {
-            // minOccurs=0: an absent Response is the int default, 0
-            loginId = value == null ? 0 : Integer.parseInt(value.getTextContent().strip());
-        } catch (NumberFormatException e) {
+        return loginId(child(response, "Response"));
+    }
+
+    /**
+     * Only a login id ({@code > 0}) or {@code 0} (session not found) is an answer; a missing, negative or out-of-range
+     * Response is neither, and reading it as 0 would dead-letter a session the server may well know.
+     */
+    private static int loginId(Element value) {
+        if (value == null) {
+            throw invalid("the answer has no Response element");
+        }
+        String text = value.getTextContent().strip();
+        if (!text.matches("[+-]?[0-9]+")) {
             throw malformed("the Response element is not an int");
         }
-        if (loginId <= 0) {
+        // xsd:int allows a sign and leading zeros; more than 10 digits after them cannot be an int
+        String digits = text.replaceFirst("^[+-]?0*", "");
+        long number = digits.length() > 10 ? Long.MAX_VALUE : Long.parseLong(text);
+        if (number < Integer.MIN_VALUE || number > Integer.MAX_VALUE) {
+            throw invalid("the Response element is out of range for an int");
+        }
+        int loginId = (int) number;
+        if (loginId < 0) {
+            throw invalid("Response=" + loginId + " is not a login id");
+        }
+        if (loginId == 0) {
             throw new ReportFailedException(FailureReason.SESSION_NOT_FOUND,
-                    "Response=" + loginId + ": the server does not know this session (unknown or expired key)");
+                    "Response=0: the server does not know this session (unknown or expired key)");
         }
         return loginId;
     }
@@ -125,6 +144,10 @@ public class ReportSessionActiveAnswer {
         String type = text(child(exceptionInfo, "ExceptionType"));
         String message = text(child(exceptionInfo, "Message"));
         return (type == null ? "" : type + ": ") + (message == null ? "(no message)" : message);
+    }
+
+    private static ReportFailedException invalid(String detail) {
+        return new ReportFailedException(FailureReason.INVALID_ANSWER, "invalid answer: " + detail);
     }
 
     private static ReportFailedException malformed(String detail) {

@@ -219,8 +219,7 @@ class FailureClassifierTest {
     }
 
     static Stream<IOException> ioFailuresThatDoNotHealByRetrying() {
-        return Stream.of(new ProtocolException("Server redirected too many  times (20)"),
-                new IOException("Invalid Http response"),
+        return Stream.of(new IOException("Invalid Http response"),
                 new MalformedInputException(3),
                 new UnsupportedEncodingException("x-unknown"));
     }
@@ -233,6 +232,22 @@ class FailureClassifierTest {
         assertThat(c.reason()).isEqualTo(FailureReason.UNEXPECTED_ERROR);
         assertThat(c.transientFailure()).isFalse();
         assertThat(c.detail()).startsWith("I/O error, not retried: ");
+    }
+
+    @Test
+    void classifiesAnHttpHeadTheClientRefusesAsAPermanentInvalidAnswerWithoutTheAddress() {
+        // how CXF reports the JDK's refusal of oversized answer headers: a copy naming the address, the original inside
+        ProtocolException original = new ProtocolException("Header size too big: 393217 > 393216");
+        ProtocolException copy = new ProtocolException("ProtocolException invoking "
+                + "http://127.0.0.1:8080/Cust1/Remote/Services88/CustomerService.svc: Header size too big: 393217 > 393216");
+        copy.initCause(original);
+
+        Classification c = classifier.classify(new Fault(copy));
+
+        assertThat(c.reason()).isEqualTo(FailureReason.INVALID_ANSWER);
+        assertThat(c.transientFailure()).as("the server is up and would answer the same").isFalse();
+        assertThat(c.detail()).isEqualTo("malformed HTTP answer, not retried: ProtocolException: Header size too big: "
+                + "393217 > 393216");
     }
 
     @Test

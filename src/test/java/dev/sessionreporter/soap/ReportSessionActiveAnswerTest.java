@@ -95,19 +95,38 @@ class ReportSessionActiveAnswerTest {
         assertThat(e.getMessage()).contains("Response=0");
     }
 
+    /** minOccurs=0 makes an absent Response schema-valid, but only 0 means "not found": absent is no answer. */
     @Test
-    void reportsSessionNotFoundWhenResponseElementIsAbsent() {
+    void reportsInvalidAnswerWhenResponseElementIsAbsent() {
         ReportFailedException e = failure(payload(List.of(succeeded("true")), response("")));
 
-        assertThat(e.reason()).isEqualTo(FailureReason.SESSION_NOT_FOUND);
-        assertThat(e.getMessage()).contains("Response=0");
+        assertThat(e.reason()).isEqualTo(FailureReason.INVALID_ANSWER);
+        assertThat(e.getMessage()).contains("no Response element");
     }
 
-    @Test
-    void reportsSessionNotFoundWhenResponseIsNegative() {
-        ReportFailedException e = failure(payload(List.of(succeeded("true")), response("<Response>-1</Response>")));
+    @ParameterizedTest
+    @ValueSource(strings = {"-1", "-2147483648"})
+    void reportsInvalidAnswerWhenResponseIsNegative(String value) {
+        ReportFailedException e = failure(payload(List.of(succeeded("true")), response("<Response>" + value + "</Response>")));
 
-        assertThat(e.reason()).isEqualTo(FailureReason.SESSION_NOT_FOUND);
+        assertThat(e.reason()).isEqualTo(FailureReason.INVALID_ANSWER);
+        assertThat(e.getMessage()).contains("Response=" + value + " is not a login id");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"2147483648", "-2147483649", "99999999999999999999999999999999"})
+    void reportsInvalidAnswerWhenResponseIsOutOfRangeForAnInt(String value) {
+        ReportFailedException e = failure(payload(List.of(succeeded("true")), response("<Response>" + value + "</Response>")));
+
+        assertThat(e.reason()).isEqualTo(FailureReason.INVALID_ANSWER);
+        assertThat(e.getMessage()).contains("out of range");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"+42", "0042", "+000000000000000000042"})
+    void acceptsAnyXsdIntSpellingOfALoginId(String value) {
+        assertThat(answer.loginIdFrom(payload(List.of(succeeded("true")), response("<Response>" + value + "</Response>")),
+                KEY)).isEqualTo(42);
     }
 
     @Test
@@ -305,7 +324,7 @@ class ReportSessionActiveAnswerTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"forty-two", "", "4.2", "2147483648", "0x2A"})
+    @ValueSource(strings = {"forty-two", "", "4.2", "0x2A", "- 1"})
     void reportsSoapFaultWhenResponseIsNotAnInt(String value) {
         ReportFailedException e = failure(payload(List.of(succeeded("true")), response("<Response>" + value + "</Response>")));
 

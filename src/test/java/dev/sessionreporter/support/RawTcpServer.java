@@ -14,6 +14,9 @@ import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A far side that misbehaves below HTTP, as a load balancer or a broken server can: a TCP server on loopback that does
@@ -26,6 +29,8 @@ public final class RawTcpServer implements AutoCloseable {
     public interface Behaviour {
         void handle(Socket socket, RawTcpServer server) throws IOException;
     }
+
+    private static final Pattern SESSION_KEY = Pattern.compile("SessionKey>([^<]*)</");
 
     private final ServerSocket serverSocket;
     private final ExecutorService connections = Executors.newCachedThreadPool();
@@ -166,6 +171,22 @@ public final class RawTcpServer implements AutoCloseable {
         return List.copyOf(answersCut);
     }
 
+    /**
+     * A hostile SuperOffice that answers by session key: reads one whole HTTP request, writes the raw answer
+     * {@code answers} gives for the request's {@code SessionKey} as it is, and closes the connection. Scenarios with
+     * many keys, each answered its own way, can then run through one reporter at once.
+     */
+    public static Behaviour answerByKey(Function<String, String> answers) {
+        return (socket, server) -> {
+            String request = server.readRequest(socket.getInputStream());
+            Matcher key = SESSION_KEY.matcher(request);
+            String answer = answers.apply(key.find() ? key.group(1) : "");
+            socket.getOutputStream().write(answer.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            socket.close();
+        };
+    }
+
     public void behave(Behaviour newBehaviour) {
         this.behaviour = newBehaviour;
     }
@@ -205,24 +226,27 @@ public final class RawTcpServer implements AutoCloseable {
         }
     }
 
-    private void readRequest(InputStream in) throws IOException {
+    /** The request's head and body (the body is read by its Content-Length), empty when the client closed first. */
+    private String readRequest(InputStream in) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         int matched = 0;
         while (matched < 4) {
             int b = in.read();
             if (b < 0) {
-                return;
+                return "";
             }
             head.write(b);
             matched = (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : (b == '\r' ? 1 : 0);
         }
         String text = head.toString(StandardCharsets.ISO_8859_1);
         requestHeads.add(text);
+        byte[] body = new byte[0];
         for (String line : text.split("\r\n")) {
             if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
-                in.readNBytes(Integer.parseInt(line.substring("content-length:".length()).strip()));
+                body = in.readNBytes(Integer.parseInt(line.substring("content-length:".length()).strip()));
             }
         }
+        return text + new String(body, StandardCharsets.UTF_8);
     }
 
     @Override
