@@ -18,6 +18,7 @@ import dev.sessionreporter.broker.EmbeddedBroker;
 import dev.sessionreporter.broker.OpaqueBodyMessageConverter;
 import dev.sessionreporter.duplicate.ExpiringIdempotentRepository;
 import dev.sessionreporter.duplicate.QueueDuplicates;
+import dev.sessionreporter.duplicate.TimerKeyMark;
 import dev.sessionreporter.failure.Causes;
 import dev.sessionreporter.failure.DeadLetterHeaders;
 import dev.sessionreporter.failure.FailureClassifier;
@@ -149,6 +150,10 @@ public class SessionReporterConfiguration implements CamelConfiguration {
     String timerSessionKeysFile;
     @PropertyInject("reporter.timer.target")
     String timerTarget;
+    @PropertyInject("reporter.timer.period")
+    String timerPeriod;
+    @PropertyInject("reporter.timer.queue-secret")
+    String timerQueueSecret;
     /** Text: checked in configure() (PlaceholderChecks); as a boolean its injection failed first, naming no property. */
     @PropertyInject("reporter.queue.enabled")
     String queueEnabled;
@@ -256,6 +261,13 @@ public class SessionReporterConfiguration implements CamelConfiguration {
     @BindToRegistry("recentQueuedSessionKeys")
     public ExpiringIdempotentRepository recentQueuedSessionKeys() {
         return new ExpiringIdempotentRepository(duplicatesWindow());
+    }
+
+    /** Marks the timer's keys on the queue (reporter.timer.target=queue) and tells them from keys other senders mark. */
+    @BindToRegistry("timerKeyMark")
+    public TimerKeyMark timerKeyMark() {
+        return new TimerKeyMark(timerQueueSecret, Settings.millis("reporter.timer.period", timerPeriod),
+                Clock.systemUTC());
     }
 
     @BindToRegistry("detachedQueueMessage")
@@ -491,6 +503,7 @@ public class SessionReporterConfiguration implements CamelConfiguration {
         Settings.requireHttpUrl("superoffice.url", superOfficeUrl);
         LOG.info("SuperOffice credentials: auth mode {}", authMode().propertyValue());
         requireHttpsUnlessLoopback(demo);
+        checkTimerQueueSecret();
         if ("queue".equals(timerTarget) && !Boolean.parseBoolean(queueEnabled.strip())) {
             LOG.warn("reporter.timer.target=queue but reporter.queue.enabled=false: this instance's timer keys are only "
                     + "reported by other instances that consume the queue");
@@ -527,6 +540,20 @@ public class SessionReporterConfiguration implements CamelConfiguration {
                     pool.stop();
                 }
             }, true, false);
+        }
+    }
+
+    /** reporter.timer.queue-secret: required to put timer keys on the queue, never short (see TimerKeyMark). */
+    private void checkTimerQueueSecret() {
+        boolean queuesTimerKeys = Boolean.parseBoolean(timerEnabled.strip()) && "queue".equals(timerTarget);
+        if ((queuesTimerKeys && timerQueueSecret.isBlank())
+                || (!timerQueueSecret.isBlank() && timerQueueSecret.length() < TimerKeyMark.MIN_SECRET_LENGTH)) {
+            throw new StartupConfigurationException("Property reporter.timer.queue-secret (environment variable "
+                    + Settings.environmentVariable("reporter.timer.queue-secret") + ") must be " + (queuesTimerKeys
+                    ? "set with reporter.timer.target=queue: " : "blank or ")
+                    + "a text of at least " + TimerKeyMark.MIN_SECRET_LENGTH + " characters, the same on every instance "
+                    + "that shares the queue. It marks the timer's keys so that no other sender can pass a key off as "
+                    + "one (README \"Scale out\")");
         }
     }
 

@@ -3,6 +3,7 @@ package dev.sessionreporter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.sessionreporter.duplicate.QueueDuplicates;
 import dev.sessionreporter.failure.ReporterHeaders;
 import dev.sessionreporter.support.CountingInvariant;
 import dev.sessionreporter.support.QueueClient;
@@ -15,6 +16,7 @@ import jakarta.jms.Message;
 import jakarta.jms.TextMessage;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,7 +25,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Senders are not trusted: what a sender sets on a queue message beyond its body and its own properties changes
  * nothing. The queue trigger is one-way — a JMSReplyTo gets no answer and does not turn the dead-letter send into a
- * request that waits for a reply.
+ * request that waits for a reply; the reporter's own marks are not taken from a sender; the dead letter drops what
+ * would instruct the broker. Every scenario ends with the counting invariant.
  */
 class HostileSendersTest extends ReporterTestSupport {
     /** Where a hostile sender asks for answers. */
@@ -70,8 +73,7 @@ class HostileSendersTest extends ReporterTestSupport {
 
         String messageId = sendWithReplyTo(key);
 
-        Message deadLetter = await().atMost(Duration.ofMillis(WAIT_MILLIS))
-                .until(() -> queue().browse(QueueClient.DEAD_LETTER_QUEUE), browsed -> !browsed.isEmpty()).get(0);
+        Message deadLetter = awaitDeadLetter();
         assertThat(deadLetter.getStringProperty(ReporterHeaders.FAILURE_REASON)).isEqualTo("SESSION_NOT_FOUND");
         assertThat(((TextMessage) deadLetter).getText()).isEqualTo(key);
         assertThat(deadLetter.getJMSReplyTo()).as("the dead letter carries no reply-to").isNull();
@@ -118,9 +120,75 @@ class HostileSendersTest extends ReporterTestSupport {
         SIMULATOR.removeSession(good);
     }
 
+    /**
+     * SessionReporterTimerKey is the timer's mark on the keys it queues (reporter.timer.target=queue), which skip the
+     * duplicate check. A sender that sets it gets no such exemption: its key, queued three times, is reported once.
+     */
+    @Test
+    void aSendersTimerKeyMarkDoesNotSkipDuplicateSuppression() {
+        String key = TestSecrets.sessionKey("mark");
+        SIMULATOR.addSession(key, 4711);
+        long suppressedBefore = duplicates().getSuppressedCount();
+
+        for (String mark : List.of("true", "TRUE", "1700000000000.c2lnbmF0dXJl")) {
+            queue().send(QueueClient.INPUT_QUEUE, session -> {
+                TextMessage message = session.createTextMessage(key);
+                message.setStringProperty(ReporterHeaders.TIMER_KEY, mark);
+                return message;
+            });
+        }
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> duplicates().getSuppressedCount() - suppressedBefore == 2);
+        assertThat(SIMULATOR.requestsFor(key)).as("reported once, the others suppressed as duplicates").hasSize(1);
+        assertInvariant(List.of(key));
+        SIMULATOR.removeSession(key);
+    }
+
+    /**
+     * The dead letter is the original message — body and the sender's own properties — but not the sender's
+     * instructions to the broker: a duplicate id (_AMQ_DUPL_ID: a second dead letter with it would be dropped or fail
+     * the transaction), a message group (JMSXGroupID), nor Camel's own headers (a destination of the sender's choosing).
+     */
+    @Test
+    void deadLetterKeepsBodyAndSendersPropertiesButNoBrokerInternalOnes() throws JMSException {
+        // unknown to the simulator: SESSION_NOT_FOUND, dead-lettered at once
+        String key = TestSecrets.sessionKey("amqp");
+
+        String messageId = queue().send(QueueClient.INPUT_QUEUE, session -> {
+            TextMessage message = session.createTextMessage(key);
+            message.setStringProperty("CustomerCorrelation", "order-17");
+            message.setStringProperty("_AMQ_DUPL_ID", "hostile-" + key.substring(0, 8));
+            message.setStringProperty("JMSXGroupID", "hostile-group");
+            message.setStringProperty("CamelJmsDestinationName", REPLY_QUEUE);
+            return message;
+        });
+
+        Message deadLetter = awaitDeadLetter();
+        assertThat(deadLetter.getStringProperty(ReporterHeaders.FAILURE_REASON)).isEqualTo("SESSION_NOT_FOUND");
+        assertThat(((TextMessage) deadLetter).getText()).isEqualTo(key);
+        assertThat(deadLetter.getStringProperty("CustomerCorrelation")).as("the sender's own property").isEqualTo("order-17");
+        assertThat(deadLetter.getObjectProperty("_AMQ_DUPL_ID")).as("duplicate id").isNull();
+        assertThat(deadLetter.getObjectProperty("JMSXGroupID")).as("message group").isNull();
+        assertThat(Collections.list(deadLetter.getPropertyNames())).as("property names")
+                .noneMatch(name -> name.toString().startsWith("_AMQ") || name.toString().startsWith("Camel"));
+        assertThat(queue().receive(REPLY_QUEUE, 500)).as("nothing sent where the sender's headers point").isNull();
+        assertEndedOnceAndCommitted(messageId);
+        assertInvariant(List.of(key));
+    }
+
     /** Each key reported or dead-lettered with a reason, none in the broker's own DLQ, the reporter ready. */
     private void assertInvariant(List<String> sent) {
         CountingInvariant.of(sent).assertHolds(queue(), key -> SIMULATOR.acceptedReportCount(key) > 0, context);
+    }
+
+    /** The first dead letter, browsed: the counting invariant reads the dead-letter queue afterwards. */
+    private Message awaitDeadLetter() {
+        return await().atMost(Duration.ofMillis(WAIT_MILLIS))
+                .until(() -> queue().browse(QueueClient.DEAD_LETTER_QUEUE), browsed -> !browsed.isEmpty()).get(0);
+    }
+
+    private QueueDuplicates duplicates() {
+        return context.getRegistry().lookupByNameAndType("queueDuplicates", QueueDuplicates.class);
     }
 
     private String sendWithReplyTo(String key) {

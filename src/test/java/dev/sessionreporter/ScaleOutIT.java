@@ -113,7 +113,8 @@ class ScaleOutIT {
                 .as("the summary shows the effective settings and where they came from").isTrue();
         assertThat(any.outputHasLine("superoffice\\.ticket = xxxxxx")).as("the ticket masked in the summary").isTrue();
         assertThat(any.output()).as("secrets masked in the start-up summary")
-                .doesNotContain(TestSecrets.TICKET).doesNotContain(TestSecrets.APPLICATION_TOKEN);
+                .doesNotContain(TestSecrets.TICKET).doesNotContain(TestSecrets.APPLICATION_TOKEN)
+                .doesNotContain(TestSecrets.TIMER_QUEUE_SECRET);
         assertThat(any.outputHasLine("summary - Last 2.0 s: \\d+ keys ended"))
                 .as("periodic summary line").isTrue();
     }
@@ -156,6 +157,8 @@ class ScaleOutIT {
         // the subject: the timer leader puts its keys on the queue, with periods short enough to count several
         environment.put("REPORTER_TIMER_ENABLED", "true");
         environment.put("REPORTER_TIMER_TARGET", "queue");
+        // required with target queue: the instances share it, so each trusts the leader's signed timer keys
+        environment.put("REPORTER_TIMER_QUEUE_SECRET", TestSecrets.TIMER_QUEUE_SECRET);
         environment.put("REPORTER_TIMER_PERIOD", PERIOD.toSeconds() + "s");
         environment.put("REPORTER_TIMER_INITIAL_DELAY", Long.toString(TIMER_DELAY.toMillis()));
         environment.put("REPORTER_TIMER_SESSION_KEYS", String.join(",", timerKeys));

@@ -44,6 +44,22 @@ class StartupRefusalsTest {
     }
 
     /**
+     * Timer keys on the queue are exempt from duplicate suppression only with a mark signed with
+     * reporter.timer.queue-secret: without one the timer cannot mark them, and a short one could be guessed from a mark.
+     */
+    @ParameterizedTest
+    @CsvSource({"queue, ''", "queue, short-secret", "report, short-secret"})
+    void refusesATimerQueueSecretThatIsMissingOrShort(String target, String secret) throws Exception {
+        Properties settings = new Properties();
+        // the combination under test: where the timer's keys go, and the secret that marks them
+        settings.setProperty("reporter.timer.target", target);
+        settings.setProperty("reporter.timer.queue-secret", secret);
+
+        assertThat(startupError(settings)).contains("reporter.timer.queue-secret")
+                .contains("REPORTER_TIMER_QUEUE_SECRET").contains("at least 16 characters").doesNotContain("short-secret");
+    }
+
+    /**
      * Plain http is allowed only to this machine, decided on the addresses the host name resolves to: a name that merely
      * starts like a loopback address ({@code .invalid} never resolves, so nothing is contacted) or hides one in the user
      * info is another machine, and the token and ticket would travel unencrypted.

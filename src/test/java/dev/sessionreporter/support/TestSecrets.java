@@ -7,6 +7,8 @@ package dev.sessionreporter.support;
 public final class TestSecrets {
     public static final String APPLICATION_TOKEN = "AppTok-5ecret-Q9x7Lm2Zp4";
     public static final String TICKET = "7T:dGlja2V0LXNlY3JldC1YdjNuOFdxMg==";
+    /** reporter.timer.queue-secret of the tests that put timer keys on the queue. */
+    public static final String TIMER_QUEUE_SECRET = "TimerQ-5ecret-Hm4Zr8Wp2Lx6";
 
     private TestSecrets() {
     }
