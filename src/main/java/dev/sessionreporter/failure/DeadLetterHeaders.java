@@ -26,7 +26,8 @@ public class DeadLetterHeaders {
         FailureClassifier.Classification classification = failure == null
                 ? new FailureClassifier.Classification(FailureReason.UNEXPECTED_ERROR, false, "no exception recorded")
                 : classifier.classify(failure);
-        String detail = redactor.redact(classification.detail(), sessionKey).replaceAll("[\\r\\n\\t]+", " ");
+        String detail = redactor.redact(classification.detail(), sessionKey,
+                exchange.getProperty(ReporterHeaders.TICKET_USED_PROPERTY, String.class)).replaceAll("[\\r\\n\\t]+", " ");
         if (detail.length() > MAX_DETAIL) {
             detail = detail.substring(0, MAX_DETAIL) + "…";
         }

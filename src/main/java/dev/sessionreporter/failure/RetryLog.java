@@ -32,7 +32,8 @@ public class RetryLog implements Processor {
         String sessionKey = exchange.getProperty(ReporterHeaders.SESSION_KEY_PROPERTY, String.class);
         FailureClassifier.Classification classification = classifier.classify(failure);
         LOG.warn("Session {} failed ({}: {}), retry {} of {}", SessionKeyMask.mask(sessionKey),
-                classification.reason(), redactor.redact(classification.detail(), sessionKey).replaceAll("[\\r\\n\\t]+", " "),
+                classification.reason(), redactor.redact(classification.detail(), sessionKey,
+                        exchange.getProperty(ReporterHeaders.TICKET_USED_PROPERTY, String.class)).replaceAll("[\\r\\n\\t]+", " "),
                 exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER), exchange.getIn().getHeader(Exchange.REDELIVERY_MAX_COUNTER));
     }
 }

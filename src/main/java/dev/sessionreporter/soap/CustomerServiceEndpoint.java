@@ -4,6 +4,8 @@ import dev.sessionreporter.secret.SecretRedactor;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.cxf.common.DataFormat;
 import org.apache.camel.component.cxf.jaxws.CxfConfigurer;
@@ -18,6 +20,8 @@ import org.apache.cxf.endpoint.Server;
 import org.apache.cxf.ext.logging.LoggingFeature;
 import org.apache.cxf.ext.logging.MaskSensitiveHelper;
 import org.apache.cxf.frontend.AbstractWSDLBasedEndpointFactory;
+import org.apache.cxf.message.Exchange;
+import org.apache.cxf.message.MessageUtils;
 import org.apache.cxf.transport.http.HTTPConduit;
 import org.apache.cxf.transports.http.configuration.HTTPClientPolicy;
 import org.apache.cxf.wsdl.WSDLManager;
@@ -100,8 +104,17 @@ public final class CustomerServiceEndpoint {
         thread.start();
     }
 
-    /** Masks the sensitive elements, then removes any known secret value that is left anywhere in the logged text. */
+    /**
+     * Masks the sensitive elements, then removes every form of a known secret left anywhere in the logged text, also
+     * the session key and the ticket of this call wherever the server echoes them (other elements, attributes,
+     * comments, an HTML error page): the request names them, and its answer is logged in the same CXF exchange.
+     */
     private static final class RedactingMaskHelper extends MaskSensitiveHelper {
+        private static final Pattern SESSION_KEY = sentElement("SessionKey");
+        private static final Pattern TICKET = sentElement("Ticket");
+        private static final String SENT_SESSION_KEY = RedactingMaskHelper.class.getName() + ".sessionKey";
+        private static final String SENT_TICKET = RedactingMaskHelper.class.getName() + ".ticket";
+
         private final SecretRedactor redactor;
 
         RedactingMaskHelper(SecretRedactor redactor) {
@@ -110,7 +123,30 @@ public final class CustomerServiceEndpoint {
 
         @Override
         public String maskSensitiveElements(org.apache.cxf.message.Message message, String originalLogString) {
-            return redactor.redact(super.maskSensitiveElements(message, originalLogString), null);
+            Exchange exchange = message.getExchange();
+            if (exchange != null && originalLogString != null && MessageUtils.isOutbound(message)) {
+                exchange.put(SENT_SESSION_KEY, firstGroup(SESSION_KEY, originalLogString));
+                exchange.put(SENT_TICKET, firstGroup(TICKET, originalLogString));
+            }
+            String sessionKey = exchange == null ? null : (String) exchange.get(SENT_SESSION_KEY);
+            String ticket = exchange == null ? null : (String) exchange.get(SENT_TICKET);
+            return redactor.redact(super.maskSensitiveElements(message, originalLogString), sessionKey, ticket);
+        }
+
+        @Override
+        public void maskHeaders(Map<String, String> headers, Set<String> sensitiveHeaderNames) {
+            super.maskHeaders(headers, sensitiveHeaderNames);
+            headers.replaceAll((name, value) -> redactor.redact(value, null));
+        }
+
+        /** The text of the element {@code name} in any namespace prefix, as we write it (no nested elements). */
+        private static Pattern sentElement(String name) {
+            return Pattern.compile("<(?:[\\w.-]+:)?" + name + "(?:\\s[^>]*)?>([^<]+)</");
+        }
+
+        private static String firstGroup(Pattern pattern, String text) {
+            Matcher matcher = pattern.matcher(text);
+            return matcher.find() ? matcher.group(1).strip() : null;
         }
     }
 

@@ -44,7 +44,8 @@ public class ReportSessionActiveAnswer {
      */
     public void check(Exchange exchange) {
         String sessionKey = exchange.getProperty(ReporterHeaders.SESSION_KEY_PROPERTY, String.class);
-        int loginId = loginIdFrom(exchange.getIn().getBody(), sessionKey);
+        int loginId = loginIdFrom(exchange.getIn().getBody(), sessionKey,
+                exchange.getProperty(ReporterHeaders.TICKET_USED_PROPERTY, String.class));
         long latencyMillis = elapsedMillis(exchange);
         int attempts = CallAttempts.of(exchange);
         String routeId = exchange.getFromRouteId();
@@ -60,6 +61,11 @@ public class ReportSessionActiveAnswer {
     }
 
     int loginIdFrom(Object body, String sessionKey) {
+        return loginIdFrom(body, sessionKey, null);
+    }
+
+    /** {@code ticketUsed}: the ticket of the call, redacted from the server's text like the configured secrets. */
+    int loginIdFrom(Object body, String sessionKey, String ticketUsed) {
         if (!(body instanceof CxfPayload<?> payload)) {
             throw malformed("the answer is not a SOAP payload but " + (body == null ? "empty" : body.getClass().getSimpleName()));
         }
@@ -71,7 +77,7 @@ public class ReportSessionActiveAnswer {
         // xsd:boolean: true/false or 1/0
         if ("false".equals(succeededText) || "0".equals(succeededText)) {
             Element info = header(payload, CustomerServiceContract.EXCEPTION_INFO);
-            String detail = "Succeeded=false: " + exceptionInfo(info, sessionKey);
+            String detail = "Succeeded=false: " + exceptionInfo(info, sessionKey, ticketUsed);
             if (credentialsRejected(info)) {
                 throw new CredentialsRejectedException(detail);
             }
@@ -127,7 +133,7 @@ public class ReportSessionActiveAnswer {
     }
 
     /** The server's ExceptionInfo as the operator needs it: type, message and the inner exception's, redacted. */
-    private String exceptionInfo(Element exceptionInfo, String sessionKey) {
+    private String exceptionInfo(Element exceptionInfo, String sessionKey, String ticketUsed) {
         if (exceptionInfo == null || isNil(exceptionInfo)) {
             return "no ExceptionInfo";
         }
@@ -136,7 +142,7 @@ public class ReportSessionActiveAnswer {
         if (inner != null && !isNil(inner)) {
             detail = detail + " (inner: " + typeAndMessage(inner) + ")";
         }
-        detail = redactor.redact(detail, sessionKey);
+        detail = redactor.redact(detail, sessionKey, ticketUsed);
         return detail.length() > MAX_DETAIL ? detail.substring(0, MAX_DETAIL) + "…" : detail;
     }
 
