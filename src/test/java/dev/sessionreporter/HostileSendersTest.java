@@ -12,12 +12,18 @@ import dev.sessionreporter.support.QueueDeliveries.Delivery;
 import dev.sessionreporter.support.ReporterTestSupport;
 import dev.sessionreporter.support.TestSecrets;
 import jakarta.jms.JMSException;
+import jakarta.jms.MapMessage;
 import jakarta.jms.Message;
+import jakarta.jms.ObjectMessage;
+import jakarta.jms.StreamMessage;
 import jakarta.jms.TextMessage;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -174,6 +180,61 @@ class HostileSendersTest extends ReporterTestSupport {
         assertThat(queue().receive(REPLY_QUEUE, 500)).as("nothing sent where the sender's headers point").isNull();
         assertEndedOnceAndCommitted(messageId);
         assertInvariant(List.of(key));
+    }
+
+    /**
+     * One message of every JMS type, sent together: those that carry a key (text, UTF-8 bytes, JSON text) are reported,
+     * each other one is dead-lettered once as INVALID_INPUT as the type it was sent as — a text message without text
+     * stays a text message, an object message is forwarded unread — and the counting invariant holds.
+     */
+    @Test
+    void everyMessageTypeIsReportedOrDeadLetteredOnceKeepingItsType() throws JMSException {
+        List<String> goodKeys = List.of(TestSecrets.sessionKey("tyt"), TestSecrets.sessionKey("tyb"),
+                TestSecrets.sessionKey("tyj"));
+        goodKeys.forEach(key -> SIMULATOR.addSession(key, 77));
+        Map<String, Class<? extends Message>> poison = new LinkedHashMap<>();
+        poison.put("text without text", TextMessage.class);
+        poison.put("map", MapMessage.class);
+        poison.put("object", ObjectMessage.class);
+        poison.put("stream", StreamMessage.class);
+        poison.put("no body", Message.class);
+
+        queue().sendText(goodKeys.get(0));
+        queue().sendBytes(goodKeys.get(1).getBytes(StandardCharsets.UTF_8));
+        queue().sendText("{\"sessionKey\":\"" + goodKeys.get(2) + "\"}");
+        for (String type : poison.keySet()) {
+            queue().send(QueueClient.INPUT_QUEUE, session -> {
+                Message message = switch (type) {
+                    case "text without text" -> session.createTextMessage(null);
+                    case "map" -> session.createMapMessage();
+                    case "object" -> session.createObjectMessage(goodKeys.get(0));
+                    case "stream" -> session.createStreamMessage();
+                    default -> session.createMessage();
+                };
+                message.setStringProperty("ProbeType", type);
+                return message;
+            });
+        }
+
+        await().atMost(Duration.ofMillis(WAIT_MILLIS))
+                .until(() -> queue().browse(QueueClient.DEAD_LETTER_QUEUE).size() >= poison.size());
+        Map<String, Message> deadLetters = new LinkedHashMap<>();
+        for (Message deadLetter : queue().browse(QueueClient.DEAD_LETTER_QUEUE)) {
+            assertThat(deadLetter.getStringProperty(ReporterHeaders.FAILURE_REASON)).isEqualTo("INVALID_INPUT");
+            assertThat(deadLetters.put(deadLetter.getStringProperty("ProbeType"), deadLetter)).as("dead-lettered once")
+                    .isNull();
+        }
+        assertThat(deadLetters.keySet()).containsExactlyInAnyOrderElementsOf(poison.keySet());
+        poison.forEach((type, jmsType) -> assertThat(deadLetters.get(type)).as(type).isInstanceOf(jmsType)
+                .isNotInstanceOfAny(poison.values().stream().filter(other -> !other.isAssignableFrom(jmsType))
+                        .toArray(Class[]::new)));
+        assertThat(((TextMessage) deadLetters.get("text without text")).getText()).isNull();
+        // the keys, and the dead letters without a text body (read as no key): all accounted for
+        List<String> sent = new ArrayList<>(goodKeys);
+        sent.add(null);
+        CountingInvariant.of(sent).assertHolds(queue(), key -> key != null && SIMULATOR.acceptedReportCount(key) > 0,
+                context);
+        goodKeys.forEach(SIMULATOR::removeSession);
     }
 
     /** Each key reported or dead-lettered with a reason, none in the broker's own DLQ, the reporter ready. */

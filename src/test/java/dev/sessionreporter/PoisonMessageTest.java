@@ -23,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -90,6 +91,17 @@ class PoisonMessageTest extends ReporterTestSupport {
                 poison("object message holding a class the reporter may not deserialise",
                         session -> session.createObjectMessage(new ArrayList<>(List.of(KEY))),
                         deadLetter -> assertThat(((ObjectMessage) deadLetter).getObject()).isEqualTo(List.of(KEY))),
+                poison("text message without text", session -> session.createTextMessage(null), deadLetter -> {
+                    assertThat(deadLetter).isInstanceOf(TextMessage.class);
+                    assertThat(((TextMessage) deadLetter).getText()).isNull();
+                }),
+                poisonText("text message with empty text", ""),
+                // Artemis delivers a bytes message nothing was written to with four zero bytes, to any consumer: the
+                // reporter forwards what it received
+                poison("empty bytes message", Session::createBytesMessage,
+                        deadLetter -> assertThat(bytesOf(deadLetter)).containsOnly(0)),
+                poison("empty map message", Session::createMapMessage,
+                        deadLetter -> assertThat(Collections.list(((MapMessage) deadLetter).getMapNames())).isEmpty()),
                 poison("message without body", Session::createMessage,
                         deadLetter -> assertThat(deadLetter).isNotInstanceOfAny(TextMessage.class, BytesMessage.class,
                                 MapMessage.class, ObjectMessage.class, StreamMessage.class)),

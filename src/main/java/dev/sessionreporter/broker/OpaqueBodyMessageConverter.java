@@ -16,8 +16,9 @@ import org.springframework.jms.support.converter.MessageConverter;
 
 /**
  * Maps JMS message bodies for the reporter's {@code jms} component. Text, bytes and map messages become a
- * {@code String}, a {@code byte[]} and a {@code Map}, as camel-jms maps them by default. Object and stream messages are
- * never read: an {@link ObjectMessage} is never deserialised, and the body is the received JMS message itself. The
+ * {@code String}, a {@code byte[]} and a {@code Map}, as camel-jms maps them by default. Object and stream messages (and
+ * a text message without text) are never read: an {@link ObjectMessage} is never deserialised, and the body is the
+ * received JMS message itself. The
  * reporter rejects such a body as invalid input, and the dead-letter endpoint forwards the received message unchanged
  * (same type, same payload), so it cannot fail in deserialisation or stream caching and loop through redeliveries.
  * <p>
@@ -30,7 +31,10 @@ public class OpaqueBodyMessageConverter implements MessageConverter {
     @Override
     public Object fromMessage(Message message) throws JMSException {
         if (message instanceof TextMessage text) {
-            return text.getText();
+            // a text message without text stays one: passed on unread, like the types below (as null it was sent on
+            // as a message without body)
+            String body = text.getText();
+            return body != null ? body : message;
         }
         if (message instanceof BytesMessage bytes) {
             byte[] body = new byte[(int) bytes.getBodyLength()];

@@ -11,6 +11,7 @@ import dev.sessionreporter.failure.ReportFailedException;
 import dev.sessionreporter.failure.ReporterHeaders;
 import jakarta.jms.ObjectMessage;
 import jakarta.jms.StreamMessage;
+import jakarta.jms.TextMessage;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -73,12 +74,16 @@ public class SessionKeyInput {
                 throw invalid("the message body is not valid UTF-8 text");
             }
         }
-        // Object and stream messages arrive unread (see broker.OpaqueBodyMessageConverter): never deserialised here.
+        // Object and stream messages, and a text message without text, arrive unread (see
+        // broker.OpaqueBodyMessageConverter): never deserialised here.
         if (body instanceof ObjectMessage) {
             throw invalid("the message body is not text but a JMS ObjectMessage (not deserialised)");
         }
         if (body instanceof StreamMessage) {
             throw invalid("the message body is not text but a JMS StreamMessage");
+        }
+        if (body instanceof TextMessage) {
+            throw invalid("the message is a JMS TextMessage without text");
         }
         throw invalid("the message body is not text but " + body.getClass().getSimpleName());
     }
