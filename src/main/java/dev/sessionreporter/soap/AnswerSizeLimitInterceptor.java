@@ -2,7 +2,6 @@ package dev.sessionreporter.soap;
 
 import dev.sessionreporter.failure.FailureReason;
 import dev.sessionreporter.failure.ReportFailedException;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import org.apache.cxf.interceptor.AttachmentInInterceptor;
@@ -69,7 +68,7 @@ final class AnswerSizeLimitInterceptor extends AbstractPhaseInterceptor<Message>
     }
 
     /** The answer, cut at the limit: reading past it closes the connection and fails. */
-    private final class LimitedAnswer extends FilterInputStream {
+    private final class LimitedAnswer extends AnswerStream {
         private final long limit;
         private long read;
 
@@ -79,16 +78,7 @@ final class AnswerSizeLimitInterceptor extends AbstractPhaseInterceptor<Message>
         }
 
         @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException {
-            if (length == 0) {
-                return 0;
-            }
+        protected int readSome(byte[] buffer, int offset, int length) throws IOException {
             // one byte more than the limit allows tells an answer of exactly the limit from a longer one
             int n = in.read(buffer, offset, (int) Math.min(length, limit - read + 1));
             if (n > 0) {
@@ -99,17 +89,6 @@ final class AnswerSizeLimitInterceptor extends AbstractPhaseInterceptor<Message>
                 }
             }
             return n;
-        }
-
-        @Override
-        public long skip(long count) throws IOException {
-            int length = (int) Math.min(Math.max(count, 0), 8192);
-            return Math.max(read(new byte[length], 0, length), 0);
-        }
-
-        @Override
-        public boolean markSupported() {
-            return false;
         }
     }
 }

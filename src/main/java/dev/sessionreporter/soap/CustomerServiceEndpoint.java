@@ -74,7 +74,8 @@ public final class CustomerServiceEndpoint {
         // CXF's default conduit (java.net.http) starts a thread per request and halves throughput here; the
         // HttpURLConnection conduit, for this endpoint only (the system property would switch every CXF client).
         endpoint.setProperties(new HashMap<>(Map.of("force.urlconnection.http.conduit", Boolean.TRUE)));
-        endpoint.setCxfConfigurer(new TimeoutsConfigurer(connectTimeoutMillis, receiveTimeoutMillis, maxAnswerBytes));
+        endpoint.setCxfConfigurer(new TimeoutsConfigurer(connectTimeoutMillis, receiveTimeoutMillis, maxAnswerBytes,
+                new CallDeadlines(camelContext, receiveTimeoutMillis)));
         // Only https:// uses it. Hostname verification stays CXF's default (on); there is no way to switch it off.
         endpoint.setSslContextParameters(tls);
         if (wireLogging) {
@@ -150,8 +151,8 @@ public final class CustomerServiceEndpoint {
         }
     }
 
-    private record TimeoutsConfigurer(long connectTimeoutMillis, long receiveTimeoutMillis, long maxAnswerBytes)
-            implements CxfConfigurer {
+    private record TimeoutsConfigurer(long connectTimeoutMillis, long receiveTimeoutMillis, long maxAnswerBytes,
+            CallDeadlines deadlines) implements CxfConfigurer {
         @Override
         public void configure(AbstractWSDLBasedEndpointFactory factoryBean) {
             // A data binding without a bus takes CXF's default bus, creating it if the host JVM has none yet: give it
@@ -170,13 +171,17 @@ public final class CustomerServiceEndpoint {
         public void configureClient(Client client) {
             HTTPClientPolicy policy = new HTTPClientPolicy();
             policy.setConnectionTimeout(connectTimeoutMillis);
+            // the longest wait for one byte; the deadline of the whole call is CallDeadlines'
             policy.setReceiveTimeout(receiveTimeoutMillis);
             policy.setVersion("1.1");
             policy.setAllowChunking(false);
             // a compressed answer is then the server's error (INVALID_ANSWER), never something to decode
             policy.setAcceptEncoding("identity");
             ((HTTPConduit) client.getConduit()).setClient(policy);
-            client.getOutInterceptors().add(new WholeRequestInterceptor());
+            client.getOutInterceptors().add(new WholeRequestInterceptor(deadlines));
+            CallDeadlineInterceptor deadline = new CallDeadlineInterceptor();
+            client.getInInterceptors().add(deadline);
+            client.getInFaultInterceptors().add(deadline);
             AnswerSizeLimitInterceptor sizeLimit = new AnswerSizeLimitInterceptor(maxAnswerBytes);
             client.getInInterceptors().add(sizeLimit);
             client.getInFaultInterceptors().add(sizeLimit);

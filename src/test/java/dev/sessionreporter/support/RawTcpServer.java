@@ -10,6 +10,8 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -36,6 +38,8 @@ public final class RawTcpServer implements AutoCloseable {
     private final ExecutorService connections = Executors.newCachedThreadPool();
     private final List<String> requestHeads = new CopyOnWriteArrayList<>();
     private final List<Long> answersCut = new CopyOnWriteArrayList<>();
+    private final List<Long> millisHeld = new CopyOnWriteArrayList<>();
+    private final Map<Socket, String> requests = new ConcurrentHashMap<>();
     private volatile Behaviour behaviour;
 
     public RawTcpServer(Behaviour behaviour) {
@@ -77,7 +81,7 @@ public final class RawTcpServer implements AutoCloseable {
     /** Reads one whole HTTP request, then resets the connection without answering. */
     public static Behaviour resetAfterRequest() {
         return (socket, server) -> {
-            server.readRequest(socket.getInputStream());
+            server.readRequest(socket);
             socket.setSoLinger(true, 0);
             socket.close();
         };
@@ -86,7 +90,7 @@ public final class RawTcpServer implements AutoCloseable {
     /** Reads one whole HTTP request, writes {@code rawAnswer} as it is and closes the connection. */
     public static Behaviour answer(String rawAnswer) {
         return (socket, server) -> {
-            server.readRequest(socket.getInputStream());
+            server.readRequest(socket);
             socket.getOutputStream().write(rawAnswer.getBytes(StandardCharsets.ISO_8859_1));
             socket.getOutputStream().flush();
             socket.close();
@@ -100,7 +104,7 @@ public final class RawTcpServer implements AutoCloseable {
      */
     public static Behaviour paddedAnswer(int declaredLength) {
         return (socket, server) -> {
-            server.readRequest(socket.getInputStream());
+            server.readRequest(socket);
             byte[] head = ("HTTP/1.1 200 OK\r\nContent-Type: text/xml; charset=utf-8\r\nContent-Length: " + declaredLength
                     + "\r\n\r\n" + ANSWER_START).getBytes(StandardCharsets.UTF_8);
             byte[] end = ANSWER_END.getBytes(StandardCharsets.UTF_8);
@@ -116,7 +120,7 @@ public final class RawTcpServer implements AutoCloseable {
      */
     public static Behaviour endlessAnswer(boolean chunked) {
         return (socket, server) -> {
-            server.readRequest(socket.getInputStream());
+            server.readRequest(socket);
             String head = "HTTP/1.1 200 OK\r\nContent-Type: text/xml; charset=utf-8\r\n"
                     + (chunked ? "Transfer-Encoding: chunked\r\n\r\n" + chunkOf(ANSWER_START)
                             : "Connection: close\r\n\r\n" + ANSWER_START);
@@ -178,13 +182,93 @@ public final class RawTcpServer implements AutoCloseable {
      */
     public static Behaviour answerByKey(Function<String, String> answers) {
         return (socket, server) -> {
-            String request = server.readRequest(socket.getInputStream());
+            String request = server.readRequest(socket);
             Matcher key = SESSION_KEY.matcher(request);
             String answer = answers.apply(key.find() ? key.group(1) : "");
             socket.getOutputStream().write(answer.getBytes(StandardCharsets.ISO_8859_1));
             socket.getOutputStream().flush();
             socket.close();
         };
+    }
+
+    /**
+     * A hostile SuperOffice that behaves by session key: with the request's {@code SessionKey} as {@code byKey} says,
+     * else as {@code otherwise}.
+     */
+    public static Behaviour byKey(Map<String, Behaviour> byKey, Behaviour otherwise) {
+        return (socket, server) -> {
+            Matcher key = SESSION_KEY.matcher(server.readRequest(socket));
+            (key.find() ? byKey.getOrDefault(key.group(1), otherwise) : otherwise).handle(socket, server);
+        };
+    }
+
+    /**
+     * Reads one whole HTTP request and sends a well-formed ReportSessionActive reply (Response 4242, Content-Length)
+     * one byte every {@code millisPerByte}: from its first byte ({@code headersToo}) or after its headers, sent at once.
+     * Records the bytes it wrote once the client closes the connection (see {@link #answersCut()}).
+     */
+    public static Behaviour trickledAnswer(long millisPerByte, boolean headersToo) {
+        return (socket, server) -> {
+            server.readRequest(socket);
+            long start = System.nanoTime();
+            byte[] body = (ANSWER_START + ANSWER_END).getBytes(StandardCharsets.UTF_8);
+            byte[] head = ("HTTP/1.1 200 OK\r\nContent-Type: text/xml; charset=utf-8\r\nContent-Length: " + body.length
+                    + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+            byte[] all = new byte[head.length + body.length];
+            System.arraycopy(head, 0, all, 0, head.length);
+            System.arraycopy(body, 0, all, head.length, body.length);
+            int written = 0;
+            try {
+                OutputStream out = socket.getOutputStream();
+                if (!headersToo) {
+                    out.write(head);
+                    out.flush();
+                    written = head.length;
+                }
+                for (; written < all.length; written++) {
+                    Thread.sleep(millisPerByte);
+                    out.write(all[written]);
+                    out.flush();
+                }
+            } catch (IOException e) {
+                server.millisHeld.add((System.nanoTime() - start) / 1_000_000);
+                server.answersCut.add((long) written);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+    }
+
+    /**
+     * Reads one whole HTTP request, waits {@code millisBeforeHeaders}, sends the headers of a 200 answer with a
+     * Content-Length and then nothing more until the client closes the connection (recorded in {@link #answersCut()}).
+     */
+    public static Behaviour headersThenSilence(long millisBeforeHeaders) {
+        return (socket, server) -> {
+            server.readRequest(socket);
+            long start = System.nanoTime();
+            try {
+                Thread.sleep(millisBeforeHeaders);
+                socket.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Type: text/xml; charset=utf-8\r\n"
+                        + "Content-Length: 400\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                socket.getOutputStream().flush();
+                try {
+                    // the client closing the connection ends the wait: read returns the end of the stream or fails
+                    socket.getInputStream().read();
+                } catch (IOException closed) {
+                    // reset by the client: closed all the same
+                }
+                server.millisHeld.add((System.nanoTime() - start) / 1_000_000);
+                server.answersCut.add(0L);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+    }
+
+    /** For each answer the client cut short: milliseconds from the end of the request until it closed the connection. */
+    public List<Long> millisHeld() {
+        return List.copyOf(millisHeld);
     }
 
     public void behave(Behaviour newBehaviour) {
@@ -207,6 +291,7 @@ public final class RawTcpServer implements AutoCloseable {
     public void clear() {
         requestHeads.clear();
         answersCut.clear();
+        millisHeld.clear();
     }
 
     private void accept() {
@@ -218,6 +303,8 @@ public final class RawTcpServer implements AutoCloseable {
                         behaviour.handle(socket, this);
                     } catch (IOException e) {
                         // the client gave up first: nothing to do
+                    } finally {
+                        requests.remove(socket);
                     }
                 });
             } catch (IOException e) {
@@ -226,8 +313,16 @@ public final class RawTcpServer implements AutoCloseable {
         }
     }
 
-    /** The request's head and body (the body is read by its Content-Length), empty when the client closed first. */
-    private String readRequest(InputStream in) throws IOException {
+    /**
+     * Reads one whole HTTP request on {@code socket} once and returns its head and body (the body read by its
+     * Content-Length; the same text again on later calls), empty when the client closed first.
+     */
+    private String readRequest(Socket socket) throws IOException {
+        String known = requests.get(socket);
+        if (known != null) {
+            return known;
+        }
+        InputStream in = socket.getInputStream();
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         int matched = 0;
         while (matched < 4) {
@@ -246,7 +341,9 @@ public final class RawTcpServer implements AutoCloseable {
                 body = in.readNBytes(Integer.parseInt(line.substring("content-length:".length()).strip()));
             }
         }
-        return text + new String(body, StandardCharsets.UTF_8);
+        String request = text + new String(body, StandardCharsets.UTF_8);
+        requests.put(socket, request);
+        return request;
     }
 
     @Override
