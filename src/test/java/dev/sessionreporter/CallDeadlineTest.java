@@ -61,6 +61,8 @@ class CallDeadlineTest extends RawTcpServerTestSupport {
         long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
         assertThat(deadLetter).as("dead-lettered").isNotNull();
         assertThat(deadLetter.getStringProperty(ReporterHeaders.FAILURE_REASON)).isEqualTo("TIMEOUT");
+        assertThat(deadLetter.getStringProperty(ReporterHeaders.FAILURE_DETAIL))
+                .isEqualTo("no complete answer within " + DEADLINE_MILLIS + " ms (superoffice.receive-timeout)");
         assertThat(deadLetter.getIntProperty(ReporterHeaders.ATTEMPTS)).as("retried").isEqualTo(3);
         assertThat(server.requestHeads()).as("one request per attempt").hasSize(3);
         // three calls, each ended at its deadline, and the short retry delays between them

@@ -73,7 +73,7 @@ public class FailureClassifier {
                 || Causes.find(failure, HttpTimeoutException.class) != null) {
             return Causes.find(failure, RequestNotSentException.class) != null
                     ? new Classification(FailureReason.UNREACHABLE, true, "connect timed out")
-                    : new Classification(FailureReason.TIMEOUT, true, "no answer within the receive timeout");
+                    : new Classification(FailureReason.TIMEOUT, true, deadlineMissed(failure));
         }
         UnknownHostException unknownHost = Causes.findLast(failure, UnknownHostException.class);
         if (unknownHost != null) {
@@ -132,6 +132,12 @@ public class FailureClassifier {
         }
         return new Classification(FailureReason.UNREACHABLE, false,
                 (certificate ? "TLS certificate not accepted: " : "TLS failure: ") + rootMessage(tls));
+    }
+
+    /** The call's own deadline names its setting; a JDK read timeout says what it can. */
+    private static String deadlineMissed(Throwable failure) {
+        CallDeadlineException deadline = Causes.find(failure, CallDeadlineException.class);
+        return deadline != null ? deadline.getMessage() : "no answer within the receive timeout";
     }
 
     private static String describe(IOException io) {

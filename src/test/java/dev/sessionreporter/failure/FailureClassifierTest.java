@@ -172,6 +172,16 @@ class FailureClassifierTest {
     }
 
     @Test
+    void aMissedCallDeadlineIsATransientTimeoutNamingTheSetting() {
+        Classification c = classifier.classify(new Fault(new javax.xml.stream.XMLStreamException(
+                new CallDeadlineException(2000))));
+
+        assertThat(c).extracting(Classification::reason, Classification::transientFailure)
+                .containsExactly(FailureReason.TIMEOUT, true);
+        assertThat(c.detail()).isEqualTo("no complete answer within 2000 ms (superoffice.receive-timeout)");
+    }
+
+    @Test
     void classifiesSocketTimeoutWithoutMessageAsTimeout() {
         assertThat(classifier.classify(new SocketTimeoutException()).reason()).isEqualTo(FailureReason.TIMEOUT);
     }
