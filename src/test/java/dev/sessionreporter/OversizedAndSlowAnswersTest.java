@@ -2,6 +2,7 @@ package dev.sessionreporter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sessionreporter.breaker.CircuitState;
 import dev.sessionreporter.failure.ReporterHeaders;
 import dev.sessionreporter.support.CountingInvariant;
 import dev.sessionreporter.support.QueueClient;
@@ -56,6 +57,9 @@ class OversizedAndSlowAnswersTest extends RawTcpServerTestSupport {
 
         CountingInvariant.of(keys).assertHolds(queue(), reported()::contains, context);
         assertThat(reported()).as("the keys answered well").containsExactlyInAnyOrderElementsOf(wellAnswered);
+        // oversized and endless answers are not outages: with the six timeouts they stay under the breaker's threshold
+        assertThat(context.getRegistry().lookupByNameAndType("superOfficeCircuitState", CircuitState.class).isOpen())
+                .as("circuit breaker open").isFalse();
         Map<String, String> reasons = new HashMap<>();
         for (Message deadLetter : queue().browse(QueueClient.DEAD_LETTER_QUEUE)) {
             reasons.put(deadLetter.getBody(String.class), deadLetter.getStringProperty(ReporterHeaders.FAILURE_REASON));
