@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SessionReporterApplication {
     static final String DEFAULT_PROFILE = Profiles.DEMO;
-    public static final String SENSITIVE_KEYWORDS = "applicationtoken,ticket,sessionkeys,sessions,truststorepassword,keystorepassword,systemusertoken";
+    public static final String SENSITIVE_KEYWORDS = "applicationtoken,ticket,sessionkeys,sessions,truststorepassword,keystorepassword,systemusertoken,queuesecret";
     private static final Logger LOG = LoggerFactory.getLogger(SessionReporterApplication.class);
     static final String IDLE_CONNECTIONS = "http.maxConnections";
     /** More than the shipped queue consumers (32) and timer threads (8) together. */
