@@ -776,7 +776,8 @@ public class SessionReporterConfiguration implements CamelConfiguration {
     }
 
     private SecretRedactor secretRedactor() {
+        // the timer's queue secret never travels to SuperOffice, but it is a secret of this configuration like the others
         return new SecretRedactor(applicationToken, ticket, brokerPassword, trustStorePassword, keyStorePassword, password,
-                systemUserToken);
+                systemUserToken, timerQueueSecret);
     }
 }

@@ -143,7 +143,7 @@ class DeadLetterReasonsTest extends ReporterTestSupport {
                 Arguments.of(SimulatedFailure.httpStatus(429), "HTTP_ERROR", "HTTP 429", 3),
                 // the server or a proxy gave up waiting for our request (RFC 9110 15.5.9: the client may repeat it)
                 Arguments.of(SimulatedFailure.httpStatus(408), "HTTP_ERROR", "HTTP 408", 3),
-                Arguments.of(SimulatedFailure.delay(Duration.ofSeconds(2)), "TIMEOUT", "receive timeout", 3),
+                Arguments.of(SimulatedFailure.delay(Duration.ofSeconds(2)), "TIMEOUT", "superoffice.receive-timeout", 3),
                 Arguments.of(SimulatedFailure.dropConnection(), "UNREACHABLE", "", 3));
     }
 

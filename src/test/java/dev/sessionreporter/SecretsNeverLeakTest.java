@@ -55,6 +55,8 @@ class SecretsNeverLeakTest extends ReporterTestSupport {
         properties.setProperty("superoffice.receive-timeout", "300");
         // the SOAP wire log is on: it must mask the secrets too
         properties.setProperty("superoffice.wire-logging", "true");
+        // a configured queue secret (optional with target=report) must stay out of the start-up summary and the log
+        properties.setProperty("reporter.timer.queue-secret", TestSecrets.TIMER_QUEUE_SECRET);
         return properties;
     }
 
@@ -89,17 +91,18 @@ class SecretsNeverLeakTest extends ReporterTestSupport {
         await().atMost(Duration.ofSeconds(10)).until(() -> SIMULATOR.acceptedReportCount(OK_KEY) >= 1
                 && SIMULATOR.acceptedReportCount(JSON_KEY) >= 1 && SIMULATOR.acceptedReportCount(TIMER_KEY) >= 1);
 
-        Map<String, String> secrets = Map.of(
-                "the application token", TestSecrets.APPLICATION_TOKEN,
-                "the ticket", TestSecrets.TICKET,
-                "the timer session key", TIMER_KEY,
-                "a reported session key", OK_KEY,
-                "a JSON session key", JSON_KEY,
-                "an unknown session key", UNKNOWN_KEY,
-                "a rejected session key", REJECTED_KEY,
-                "a faulted session key", FAULT_KEY,
-                "a retried session key", BUSY_KEY,
-                "a timed-out session key", SLOW_KEY);
+        Map<String, String> secrets = Map.ofEntries(
+                Map.entry("the application token", TestSecrets.APPLICATION_TOKEN),
+                Map.entry("the ticket", TestSecrets.TICKET),
+                Map.entry("the timer session key", TIMER_KEY),
+                Map.entry("a reported session key", OK_KEY),
+                Map.entry("a JSON session key", JSON_KEY),
+                Map.entry("an unknown session key", UNKNOWN_KEY),
+                Map.entry("a rejected session key", REJECTED_KEY),
+                Map.entry("a faulted session key", FAULT_KEY),
+                Map.entry("a retried session key", BUSY_KEY),
+                Map.entry("a timed-out session key", SLOW_KEY),
+                Map.entry("the timer's queue secret", TestSecrets.TIMER_QUEUE_SECRET));
         String log = LOG.text();
         // the log was captured and shows the masked forms
         assertThat(log).contains("okay…", "rjct… dead-lettered", "reason=SERVER_REJECTED", "reason=TIMEOUT", "tmr1…");
