@@ -58,8 +58,17 @@ public final class CustomerServiceEndpoint {
     public static CxfEndpoint create(CamelContext camelContext, CustomerServiceBus bus, String address,
             long connectTimeoutMillis, long receiveTimeoutMillis, long maxAnswerBytes, SSLContextParameters tls,
             boolean wireLogging, SecretRedactor redactor) {
-        prepareInBackground(bus.bus());
         CxfEndpoint endpoint = new CxfEndpoint();
+        configure(endpoint, camelContext, bus, address, connectTimeoutMillis, receiveTimeoutMillis, maxAnswerBytes, tls,
+                wireLogging, redactor);
+        return endpoint;
+    }
+
+    /** Makes {@code endpoint} the CustomerService endpoint on {@code bus} (also used by the Kamelet's own endpoint). */
+    public static void configure(CxfEndpoint endpoint, CamelContext camelContext, CustomerServiceBus bus, String address,
+            long connectTimeoutMillis, long receiveTimeoutMillis, long maxAnswerBytes, SSLContextParameters tls,
+            boolean wireLogging, SecretRedactor redactor) {
+        prepareInBackground(bus.bus());
         endpoint.setCamelContext(camelContext);
         endpoint.setBus(bus.bus());
         endpoint.setAddress(address.strip());
@@ -84,7 +93,6 @@ public final class CustomerServiceEndpoint {
             logging.addSensitiveElementNames(SENSITIVE_ELEMENTS);
             endpoint.getFeatures().add(logging);
         }
-        return endpoint;
     }
 
     /**

@@ -1,0 +1,224 @@
+package dev.sessionreporter.kamelet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sessionreporter.failure.FailureReason;
+import dev.sessionreporter.failure.ReportFailedException;
+import dev.sessionreporter.simulator.CustomerServiceSimulator;
+import dev.sessionreporter.support.FreePort;
+import dev.sessionreporter.support.TestSecrets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.RoutesBuilder;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.seda.SedaComponent;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
+import org.apache.camel.test.junit5.CamelTestSupport;
+import org.apache.cxf.BusFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A Camel application that is not ours (a plain DefaultCamelContext, no Camel Main, none of our configuration) calls the
+ * Kamelet superoffice-session-active-action from its own route: keys are reported to the simulator, failures reach the
+ * host's own onException with their reason, and the host's beans, routes, system properties and CXF default bus stay
+ * as they were.
+ */
+class KameletInHostApplicationTest extends CamelTestSupport {
+    private static final CustomerServiceSimulator SIMULATOR =
+            new CustomerServiceSimulator(TestSecrets.APPLICATION_TOKEN, TestSecrets.TICKET);
+    private static final String KAMELET = "kamelet:superoffice-session-active-action?url={{superoffice.url}}"
+            + "&applicationToken=RAW({{superoffice.application-token}})&ticket=RAW({{superoffice.ticket}})";
+    /** The host's own "jms" component: our library must neither need nor replace it. */
+    private final SedaComponent hostJms = new SedaComponent();
+    private Properties systemPropertiesBefore;
+
+    @BeforeAll
+    static void startSimulator() {
+        SIMULATOR.start(0);
+        // a fresh host JVM: no CXF client has created the default bus yet (earlier tests in this fork may have)
+        BusFactory.setDefaultBus(null);
+    }
+
+    @AfterAll
+    static void stopSimulator() {
+        SIMULATOR.close();
+    }
+
+    @Override
+    protected CamelContext createCamelContext() throws Exception {
+        systemPropertiesBefore = (Properties) System.getProperties().clone();
+        CamelContext context = new DefaultCamelContext();
+        Properties hostProperties = new Properties();
+        // the host's own settings, named as the host likes: the simulator on loopback and the credentials it accepts
+        hostProperties.setProperty("superoffice.url", SIMULATOR.customerServiceUrl());
+        hostProperties.setProperty("superoffice.application-token", TestSecrets.APPLICATION_TOKEN);
+        hostProperties.setProperty("superoffice.ticket", TestSecrets.TICKET);
+        // a loopback port nothing listens on: an unreachable SuperOffice
+        hostProperties.setProperty("unreachable.url", "http://127.0.0.1:" + FreePort.find()
+                + CustomerServiceSimulator.CUSTOMER_SERVICE_PATH);
+        context.getPropertiesComponent().setInitialProperties(hostProperties);
+        return context;
+    }
+
+    @Override
+    protected void bindToRegistry(Registry registry) {
+        registry.bind("jms", hostJms);
+        registry.bind("greeting", "hello from the host");
+    }
+
+    @Override
+    protected RoutesBuilder createRouteBuilder() {
+        return new RouteBuilder() {
+            @Override
+            public void configure() {
+                onException(ReportFailedException.class)
+                        .handled(true)
+                        .process(exchange -> {
+                            ReportFailedException failure =
+                                    exchange.getProperty(Exchange.EXCEPTION_CAUGHT, ReportFailedException.class);
+                            exchange.getMessage().setHeader("reason", failure.reason().name());
+                            exchange.getMessage().setHeader("transient", failure.isTransient());
+                            exchange.getMessage().setHeader("message", failure.getMessage());
+                        })
+                        .to("mock:host-failures");
+
+                from("jms:queue:session-keys").routeId("host-report")
+                        .setHeader("hostHeader", constant("kept"))
+                        .to(KAMELET)
+                        .to("mock:reported");
+
+                from("direct:unreachable").routeId("host-unreachable")
+                        .to("kamelet:superoffice-session-active-action?url={{unreachable.url}}"
+                                + "&applicationToken=RAW({{superoffice.application-token}})"
+                                + "&ticket=RAW({{superoffice.ticket}})&connectTimeout=2000")
+                        .to("mock:reported");
+
+                from("direct:host-own").routeId("host-own")
+                        .setBody(simple("${ref:greeting}"));
+            }
+        };
+    }
+
+    @Test
+    void aKeyIsReportedAndContinuesUnchangedWithTheLoginId() throws Exception {
+        String key = TestSecrets.sessionKey("kmlt");
+        SIMULATOR.addSession(key, 4711);
+        var reported = getMockEndpoint("mock:reported");
+        reported.expectedMessageCount(2);
+
+        template.sendBody("jms:queue:session-keys", key);
+        template.sendBody("jms:queue:session-keys", "{\"sessionKey\":\"" + key + "\"}");
+
+        reported.assertIsSatisfied(10_000);
+        assertThat(SIMULATOR.acceptedReportCount(key)).isEqualTo(2);
+        Exchange first = reported.getExchanges().get(0);
+        assertThat(first.getMessage().getBody(String.class)).isEqualTo(key);
+        assertThat(first.getMessage().getHeader(SessionActiveAction.LOGIN_ID)).isEqualTo(4711);
+        assertThat(first.getMessage().getHeader("hostHeader")).isEqualTo("kept");
+        // nothing secret stays behind on the host's exchange, where a host's log or tracer may show it
+        assertThat(first.getAllProperties().values()).doesNotContain(TestSecrets.TICKET, TestSecrets.APPLICATION_TOKEN);
+        assertThat(reported.getExchanges().get(1).getMessage().getBody(String.class)).startsWith("{\"sessionKey\"");
+    }
+
+    @Test
+    void anUnknownKeyReachesTheHostsOnExceptionAsSessionNotFound() throws Exception {
+        String key = TestSecrets.sessionKey("unkn");
+
+        Exchange failed = hostFailureOf("jms:queue:session-keys", key, FailureReason.SESSION_NOT_FOUND, false);
+
+        // the host's dead letter would get the original message
+        assertThat(failed.getMessage().getBody(String.class)).isEqualTo(key);
+        assertThat(getMockEndpoint("mock:reported").getReceivedCounter()).isZero();
+    }
+
+    @Test
+    void anInvalidKeyIsRejectedBeforeAnyCall() throws Exception {
+        int requestsBefore = SIMULATOR.requestCount();
+
+        hostFailureOf("jms:queue:session-keys", "not a key", FailureReason.INVALID_INPUT, false);
+
+        assertThat(SIMULATOR.requestCount()).isEqualTo(requestsBefore);
+    }
+
+    @Test
+    void anUnreachableServerIsATransientFailureOfTheHostsOwnErrorHandling() throws Exception {
+        hostFailureOf("direct:unreachable", TestSecrets.sessionKey("down"), FailureReason.UNREACHABLE, true);
+    }
+
+    /** Sends {@code key} and returns what the host's onException got, having checked its reason and message. */
+    private Exchange hostFailureOf(String uri, String key, FailureReason reason, boolean transientFailure)
+            throws InterruptedException {
+        var failures = getMockEndpoint("mock:host-failures");
+        failures.expectedMessageCount(1);
+
+        template.sendBody(uri, key);
+
+        failures.assertIsSatisfied(10_000);
+        Exchange failed = failures.getExchanges().get(0);
+        assertThat(failed.getMessage().getHeader("reason")).isEqualTo(reason.name());
+        assertThat(failed.getMessage().getHeader("transient")).isEqualTo(transientFailure);
+        assertThat(failed.getMessage().getHeader("message", String.class)).startsWith(reason.name() + ": ")
+                .doesNotContain(key, TestSecrets.APPLICATION_TOKEN, TestSecrets.TICKET);
+        return failed;
+    }
+
+    @Test
+    void theReadmesYamlRouteReportsAndHandsFailuresToTheHostsDeadLetterQueue() throws Exception {
+        PluginHelper.getRoutesLoader(context).loadRoutes(ResourceHelper.fromString("readme.camel.yaml", readmeRoute()));
+        String known = TestSecrets.sessionKey("yaml");
+        SIMULATOR.addSession(known, 31);
+        String unknown = TestSecrets.sessionKey("gone");
+
+        template.sendBody("jms:queue:sessions", known);
+        template.sendBody("jms:queue:sessions", unknown);
+
+        Exchange failed = consumer.receive("jms:queue:sessions.failed", 10_000);
+        assertThat(failed).isNotNull();
+        assertThat(failed.getMessage().getBody(String.class)).isEqualTo(unknown);
+        assertThat(failed.getMessage().getHeader("SuperOfficeFailureReason", String.class))
+                .isEqualTo(FailureReason.SESSION_NOT_FOUND.name());
+        assertThat(SIMULATOR.acceptedReportCount(known)).isEqualTo(1);
+    }
+
+    @Test
+    void theHostsBeansRoutesSystemPropertiesAndCxfDefaultBusAreUntouched() throws Exception {
+        String key = TestSecrets.sessionKey("host");
+        SIMULATOR.addSession(key, 12);
+        var reported = getMockEndpoint("mock:reported");
+        reported.expectedMessageCount(1);
+        template.sendBody("jms:queue:session-keys", key);
+        reported.assertIsSatisfied(10_000);
+
+        // the host's own parts behave as without the library
+        assertThat(template.requestBody("direct:host-own", "", String.class)).isEqualTo("hello from the host");
+        assertThat(context.getComponent("jms")).isSameAs(hostJms);
+        // no bean of ours in the host's registry: the Kamelet's beans are local to it
+        Map<String, Object> beans = context.getRegistry().findByTypeWithName(Object.class);
+        assertThat(beans).containsKeys("jms", "greeting");
+        assertThat(beans).allSatisfy((name, bean) ->
+                assertThat(bean.getClass().getName()).as(name).doesNotStartWith("dev.sessionreporter"));
+        // our routes are the Kamelet's, named after it
+        assertThat(context.getRoutes()).allSatisfy(route -> assertThat(route.getRouteId())
+                .matches("host-.*|superoffice-session-active-action.*"));
+        assertThat(System.getProperties()).isEqualTo(systemPropertiesBefore);
+        // no CXF default bus was created (or changed) for the host's next CXF client
+        assertThat(BusFactory.getDefaultBus(false)).isNull();
+    }
+
+    /** The example route of the README's section "Use it in your Camel application". */
+    private static String readmeRoute() throws Exception {
+        String readme = Files.readString(Path.of("README.md"));
+        int section = readme.indexOf("## Use it in your Camel application");
+        int start = readme.indexOf("```yaml\n", section) + "```yaml\n".length();
+        return readme.substring(start, readme.indexOf("```", start));
+    }
+}
