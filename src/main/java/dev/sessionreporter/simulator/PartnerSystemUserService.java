@@ -60,7 +60,7 @@ import java.util.function.Supplier;
  * life), {@code typ JWT}; claims as SuperOffice's published system-user token (superoffice-docs
  * api/authentication/online/validate-security-tokens.md: sample claims and, for "System User", issuer
  * {@code SuperOffice AS} and audience {@code spn:<serial claim value>}): {@code iss} = {@value
- * CustomerServiceSimulator#JWT_ISSUER}, {@code aud} = {@code spn:} + the tenant's {@code .../identity/serial},
+ * #JWT_ISSUER}, {@code aud} = {@code spn:} + the tenant's {@code .../identity/serial},
  * {@code sub}, {@code iat}/{@code nbf} = now, {@code exp} = now + ticket lifetime, {@code jti}, and the SuperOffice
  * claims {@code .../identity/ticket} (a newly issued ticket, counted as a login), {@code .../identity/netserver_url}
  * (the tenant's SOAP base; like the published sample {@code https://sod.superoffice.com/Cust26759/Remote/Services86/}
@@ -74,6 +74,12 @@ import java.util.function.Supplier;
 final class PartnerSystemUserService {
 
     static final Duration MAX_TIMESTAMP_SKEW = Duration.ofMinutes(10);
+    static final String JWT_ISSUER = "SuperOffice AS";
+    static final String TICKET_CLAIM = "http://schemes.superoffice.net/identity/ticket";
+    static final String NETSERVER_URL_CLAIM = "http://schemes.superoffice.net/identity/netserver_url";
+    static final String WEBAPI_URL_CLAIM = "http://schemes.superoffice.net/identity/webapi_url";
+    static final String CONTEXT_CLAIM = "http://schemes.superoffice.net/identity/ctx";
+    static final String SERIAL_CLAIM = "http://schemes.superoffice.net/identity/serial";
     private static final DateTimeFormatter TIMESTAMP =
             DateTimeFormatter.ofPattern("uuuuMMddHHmm", Locale.ROOT).withResolverStyle(ResolverStyle.STRICT);
     private static final String JSON_UTF8 = "application/json; charset=utf-8";
@@ -207,7 +213,7 @@ final class PartnerSystemUserService {
             if (appToken == null || appToken.isEmpty()) {
                 return failure("ApplicationToken is required.", "missing ApplicationToken");
             }
-            if (!CustomerServiceSimulator.secretEquals(expectedAppToken, appToken)) {
+            if (!AcceptedCredentials.secretEquals(expectedAppToken, appToken)) {
                 return failure("The application token is not valid: the application is not authorized.",
                         "invalid ApplicationToken");
             }
@@ -263,18 +269,18 @@ final class PartnerSystemUserService {
         }
         String serial = serial(context);
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
-                .issuer(CustomerServiceSimulator.JWT_ISSUER)
+                .issuer(JWT_ISSUER)
                 .audience("spn:" + serial)
                 .subject("system-user@" + context)
                 .issueTime(Date.from(now))
                 .notBeforeTime(Date.from(now))
                 .expirationTime(Date.from(now.plus(tickets.lifetime())))
                 .jwtID(UUID.randomUUID().toString())
-                .claim(CustomerServiceSimulator.TICKET_CLAIM, ticket)
-                .claim(CustomerServiceSimulator.NETSERVER_URL_CLAIM, netServer)
-                .claim(CustomerServiceSimulator.WEBAPI_URL_CLAIM, base + "/" + context + "/api/")
-                .claim(CustomerServiceSimulator.CONTEXT_CLAIM, context)
-                .claim(CustomerServiceSimulator.SERIAL_CLAIM, serial)
+                .claim(TICKET_CLAIM, ticket)
+                .claim(NETSERVER_URL_CLAIM, netServer)
+                .claim(WEBAPI_URL_CLAIM, base + "/" + context + "/api/")
+                .claim(CONTEXT_CLAIM, context)
+                .claim(SERIAL_CLAIM, serial)
                 .build();
         RSAKey key = key();
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID())

@@ -58,9 +58,17 @@ public record ReceivedRequest(String method, String path, String httpVersion,
                 + ", applicationToken=" + (applicationToken == null ? null : "***")
                 + ", ticket=" + (ticket == null ? null : "***")
                 + ", timeZoneId=" + timeZoneId
-                + ", sessionKey=" + CustomerServiceSimulator.mask(sessionKey)
+                + ", sessionKey=" + mask(sessionKey)
                 + ", headersInsideSoapHeader=" + headersInsideSoapHeader
                 + ", responseStatus=" + responseStatus + ", rejectionReason=" + rejectionReason
                 + ", receivedAt=" + receivedAt + "]";
+    }
+
+    /** First 4 characters of a session key and an ellipsis; never the whole key. */
+    static String mask(String sessionKey) {
+        if (sessionKey == null) {
+            return "null";
+        }
+        return (sessionKey.length() <= 4 ? "" : sessionKey.substring(0, 4)) + "…";
     }
 }
