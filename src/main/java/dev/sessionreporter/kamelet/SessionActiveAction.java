@@ -1,14 +1,25 @@
 package dev.sessionreporter.kamelet;
 
+import dev.sessionreporter.auth.CredentialRejection;
+import dev.sessionreporter.auth.Login;
+import dev.sessionreporter.auth.PasswordLogin;
+import dev.sessionreporter.auth.StaticTicketLogin;
 import dev.sessionreporter.auth.TicketCache;
+import dev.sessionreporter.failure.CredentialsRejectedException;
+import dev.sessionreporter.failure.FailureReason;
 import dev.sessionreporter.failure.FailureClassifier;
 import dev.sessionreporter.failure.ReporterHeaders;
 import dev.sessionreporter.input.SessionKeyInput;
 import dev.sessionreporter.secret.SecretRedactor;
+import dev.sessionreporter.soap.CustomerServiceBus;
 import dev.sessionreporter.soap.ReportSessionActiveAnswer;
 import dev.sessionreporter.soap.ReportSessionActiveRequest;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -27,18 +38,53 @@ public class SessionActiveAction {
 
     private final SessionKeyInput input = new SessionKeyInput();
     private final FailureClassifier classifier = new FailureClassifier();
+    private String url;
     private String applicationToken;
     private String ticket;
+    private String username;
+    private String password;
+    private String soPrincipalUrl;
+    private long connectTimeout = 5000;
+    private long receiveTimeout = 10000;
+    private TicketCache tickets;
     private ReportSessionActiveRequest request;
     private ReportSessionActiveAnswer answer;
     private SecretRedactor redactor;
+
+    public void setUrl(String url) {
+        this.url = url;
+    }
 
     public void setApplicationToken(String applicationToken) {
         this.applicationToken = applicationToken;
     }
 
+    /** Credential mode ticket. */
     public void setTicket(String ticket) {
         this.ticket = ticket;
+    }
+
+    /** Credential mode password, with {@link #setPassword}. */
+    public void setUsername(String username) {
+        this.username = username;
+    }
+
+    public void setPassword(String password) {
+        this.password = password;
+    }
+
+    /** By default SoPrincipal.svc next to the CustomerService url. */
+    public void setSoPrincipalUrl(String soPrincipalUrl) {
+        this.soPrincipalUrl = soPrincipalUrl;
+    }
+
+    /** Also the login's, in milliseconds. */
+    public void setConnectTimeout(long connectTimeout) {
+        this.connectTimeout = connectTimeout;
+    }
+
+    public void setReceiveTimeout(long receiveTimeout) {
+        this.receiveTimeout = receiveTimeout;
     }
 
     /** Validates the key, keeps the host's message aside and replaces the body with the SOAP request. */
@@ -50,12 +96,12 @@ public class SessionActiveAction {
         exchange.setProperty(ReporterHeaders.SESSION_KEY_PROPERTY, sessionKey);
         // the host's headers stay in the host: camel-cxf would send them as HTTP headers
         message.removeHeaders("*");
-        steps().request.build(exchange);
+        steps(exchange.getContext()).request.build(exchange);
     }
 
     /** Checks the answer; on success the host's message is back, with {@value #LOGIN_ID}. */
     public void answer(Exchange exchange) {
-        steps().answer.check(exchange);
+        steps(exchange.getContext()).answer.check(exchange);
         Object loginId = exchange.getMessage().getHeader(ReporterHeaders.LOGIN_ID);
         restoreHostMessage(exchange);
         exchange.getMessage().setHeader(LOGIN_ID, loginId);
@@ -69,10 +115,20 @@ public class SessionActiveAction {
         Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         FailureClassifier.Classification failure = classifier.classify(caught == null ? new IllegalStateException() : caught);
         String sessionKey = exchange.getProperty(ReporterHeaders.SESSION_KEY_PROPERTY, String.class);
-        String detail = steps().redactor.redact(failure.detail(), sessionKey,
-                exchange.getProperty(ReporterHeaders.TICKET_USED_PROPERTY, String.class));
+        String ticketUsed = exchange.getProperty(ReporterHeaders.TICKET_USED_PROPERTY, String.class);
+        String detail = steps(exchange.getContext()).redactor.redact(failure.detail(), sessionKey, ticketUsed);
         restoreHostMessage(exchange);
+        if (caught instanceof CredentialsRejectedException && ticketUsed != null && loginCanRenew()) {
+            // the next call logs in again (one login however many calls saw this ticket rejected): worth trying again
+            tickets.rejected(ticketUsed, detail);
+            throw new SessionActiveFailedException(FailureReason.SERVER_REJECTED,
+                    "credentials rejected, a new ticket is taken on the next call: " + detail, true);
+        }
         throw new SessionActiveFailedException(failure.reason(), detail, failure.transientFailure());
+    }
+
+    private boolean loginCanRenew() {
+        return username != null && !username.isBlank();
     }
 
     private static void restoreHostMessage(Exchange exchange) {
@@ -92,15 +148,33 @@ public class SessionActiveAction {
     }
 
     /** Built on first use, once the template has set the properties. */
-    private synchronized SessionActiveAction steps() {
+    private synchronized SessionActiveAction steps(CamelContext camelContext) {
         if (request == null) {
-            if (applicationToken == null || applicationToken.isBlank() || ticket == null || ticket.isBlank()) {
-                throw new IllegalStateException("The Kamelet properties applicationToken and ticket are required");
-            }
-            redactor = new SecretRedactor(applicationToken, ticket);
-            answer = new ReportSessionActiveAnswer(redactor, null);
-            request = new ReportSessionActiveRequest(applicationToken, TicketCache.fixed(ticket), null);
+            redactor = new SecretRedactor(applicationToken, ticket, password);
+            // the standalone reporter's defaults (superoffice.auth.credential-rejection-types)
+            answer = new ReportSessionActiveAnswer(redactor,
+                    new CredentialRejection(Set.of("SoCredentialsException", "SoTicketException"), null));
+            // the standalone reporter's defaults: renewed before 50 minutes, a failed login tried again after 30 s
+            tickets = new TicketCache(login(camelContext), Duration.ofMinutes(50), Duration.ofSeconds(30),
+                    Clock.systemUTC());
+            request = new ReportSessionActiveRequest(applicationToken, tickets, null);
         }
         return this;
+    }
+
+    private Login login(CamelContext camelContext) {
+        boolean hasTicket = ticket != null && !ticket.isBlank();
+        boolean hasPassword = loginCanRenew() && password != null && !password.isBlank();
+        if (hasTicket == hasPassword) {
+            throw new IllegalStateException(
+                    "The Kamelet needs either the property ticket or the properties username and password");
+        }
+        if (hasTicket) {
+            return new StaticTicketLogin(ticket);
+        }
+        String login = soPrincipalUrl == null || soPrincipalUrl.isBlank() ? PasswordLogin.urlFor(url.strip()) : soPrincipalUrl;
+        // the login's own bus, shut down with the host's CamelContext; the host's default bus stays untouched
+        return new PasswordLogin(CustomerServiceBus.startedWith(camelContext).bus(), login.strip(), applicationToken,
+                username.strip(), password, null, connectTimeout, receiveTimeout, Clock.systemUTC());
     }
 }

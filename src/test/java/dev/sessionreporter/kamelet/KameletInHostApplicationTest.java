@@ -37,6 +37,8 @@ class KameletInHostApplicationTest extends CamelTestSupport {
             new CustomerServiceSimulator(TestSecrets.APPLICATION_TOKEN, TestSecrets.TICKET);
     private static final String KAMELET = "kamelet:superoffice-session-active-action?url={{superoffice.url}}"
             + "&applicationToken=RAW({{superoffice.application-token}})&ticket=RAW({{superoffice.ticket}})";
+    private static final String USER = "host-user";
+    private static final String PASSWORD = "Pa55-h0st-5ecret-q3";
     /** The host's own "jms" component: our library must neither need nor replace it. */
     private final SedaComponent hostJms = new SedaComponent();
     private Properties systemPropertiesBefore;
@@ -44,6 +46,7 @@ class KameletInHostApplicationTest extends CamelTestSupport {
     @BeforeAll
     static void startSimulator() {
         SIMULATOR.start(0);
+        SIMULATOR.addUser(USER, PASSWORD);
         // a fresh host JVM: no CXF client has created the default bus yet (earlier tests in this fork may have)
         BusFactory.setDefaultBus(null);
     }
@@ -62,6 +65,9 @@ class KameletInHostApplicationTest extends CamelTestSupport {
         hostProperties.setProperty("superoffice.url", SIMULATOR.customerServiceUrl());
         hostProperties.setProperty("superoffice.application-token", TestSecrets.APPLICATION_TOKEN);
         hostProperties.setProperty("superoffice.ticket", TestSecrets.TICKET);
+        // a user the simulator's SoPrincipal accepts (credential mode password)
+        hostProperties.setProperty("superoffice.username", USER);
+        hostProperties.setProperty("superoffice.password", PASSWORD);
         // a loopback port nothing listens on: an unreachable SuperOffice
         hostProperties.setProperty("unreachable.url", "http://127.0.0.1:" + FreePort.find()
                 + CustomerServiceSimulator.CUSTOMER_SERVICE_PATH);
@@ -80,15 +86,16 @@ class KameletInHostApplicationTest extends CamelTestSupport {
         return new RouteBuilder() {
             @Override
             public void configure() {
+                // the host's own error handling: a transient failure is tried once more, then like any other
+                onException(ReportFailedException.class)
+                        .onWhen(exchange -> failureOf(exchange).isTransient())
+                        .maximumRedeliveries(1).redeliveryDelay(0)
+                        .handled(true)
+                        .process(KameletInHostApplicationTest::recordFailure)
+                        .to("mock:host-failures");
                 onException(ReportFailedException.class)
                         .handled(true)
-                        .process(exchange -> {
-                            ReportFailedException failure =
-                                    exchange.getProperty(Exchange.EXCEPTION_CAUGHT, ReportFailedException.class);
-                            exchange.getMessage().setHeader("reason", failure.reason().name());
-                            exchange.getMessage().setHeader("transient", failure.isTransient());
-                            exchange.getMessage().setHeader("message", failure.getMessage());
-                        })
+                        .process(KameletInHostApplicationTest::recordFailure)
                         .to("mock:host-failures");
 
                 from("jms:queue:session-keys").routeId("host-report")
@@ -102,10 +109,52 @@ class KameletInHostApplicationTest extends CamelTestSupport {
                                 + "&ticket=RAW({{superoffice.ticket}})&connectTimeout=2000")
                         .to("mock:reported");
 
+                from("direct:password").routeId("host-password")
+                        .to("kamelet:superoffice-session-active-action?url={{superoffice.url}}"
+                                + "&applicationToken=RAW({{superoffice.application-token}})"
+                                + "&username={{superoffice.username}}&password=RAW({{superoffice.password}})")
+                        .to("mock:reported");
+
                 from("direct:host-own").routeId("host-own")
                         .setBody(simple("${ref:greeting}"));
             }
         };
+    }
+
+    private static ReportFailedException failureOf(Exchange exchange) {
+        return exchange.getProperty(Exchange.EXCEPTION_CAUGHT, ReportFailedException.class);
+    }
+
+    private static void recordFailure(Exchange exchange) {
+        ReportFailedException failure = failureOf(exchange);
+        exchange.getMessage().setHeader("reason", failure.reason().name());
+        exchange.getMessage().setHeader("transient", failure.isTransient());
+        exchange.getMessage().setHeader("message", failure.getMessage());
+    }
+
+    @Test
+    void withAPasswordItLogsInOnceAndARejectedTicketIsRenewedWhenTheHostTriesAgain() throws Exception {
+        int loginsBefore = SIMULATOR.loginCount();
+        String first = TestSecrets.sessionKey("pwd1");
+        String second = TestSecrets.sessionKey("pwd2");
+        SIMULATOR.addSession(first, 21);
+        SIMULATOR.addSession(second, 22);
+        var reported = getMockEndpoint("mock:reported");
+        reported.expectedMessageCount(2);
+
+        template.sendBody("direct:password", first);
+        // the server forgets the ticket: the call is rejected, the Kamelet says "transient", the host tries again
+        SIMULATOR.expireAllTickets();
+        template.sendBody("direct:password", second);
+
+        reported.assertIsSatisfied(10_000);
+        assertThat(getMockEndpoint("mock:host-failures").getReceivedCounter()).isZero();
+        assertThat(SIMULATOR.requestsFor(first).get(0).ticket()).as("an issued ticket").isNotEqualTo(TestSecrets.TICKET);
+        assertThat(SIMULATOR.requestsFor(second)).as("rejected, then accepted with a new ticket").hasSize(2);
+        assertThat(SIMULATOR.acceptedReportCount(second)).isEqualTo(1);
+        assertThat(SIMULATOR.loginCount() - loginsBefore).as("the first login and one renewal").isEqualTo(2);
+        // the login has a CXF bus of its own too
+        assertThat(BusFactory.getDefaultBus(false)).isNull();
     }
 
     @Test
@@ -167,7 +216,7 @@ class KameletInHostApplicationTest extends CamelTestSupport {
         assertThat(failed.getMessage().getHeader("reason")).isEqualTo(reason.name());
         assertThat(failed.getMessage().getHeader("transient")).isEqualTo(transientFailure);
         assertThat(failed.getMessage().getHeader("message", String.class)).startsWith(reason.name() + ": ")
-                .doesNotContain(key, TestSecrets.APPLICATION_TOKEN, TestSecrets.TICKET);
+                .doesNotContain(key, TestSecrets.APPLICATION_TOKEN, TestSecrets.TICKET, PASSWORD);
         return failed;
     }
 
