@@ -9,17 +9,11 @@ import dev.sessionreporter.simulator.ReceivedRequest;
 import dev.sessionreporter.simulator.SimulatedFailure;
 import dev.sessionreporter.support.CapturedLog;
 import dev.sessionreporter.support.QueueClient;
+import dev.sessionreporter.support.PartnerKeys;
 import dev.sessionreporter.support.ReporterTestSupport;
 import dev.sessionreporter.support.TestSecrets;
 import jakarta.jms.Message;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -40,7 +34,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 class SystemUserAuthTest extends ReporterTestSupport {
     private static final String SYSTEM_USER_TOKEN = "SysUserTok-" + TestSecrets.sessionKey("sys1");
     private static final String CONTEXT = "Cust12345";
-    private static final KeyPair PARTNER_KEY = rsaKeyPair();
+    private static final KeyPair PARTNER_KEY = PartnerKeys.rsaKeyPair();
     // attached before the Camel context exists: every log line of the class is scanned for secrets at the end
     private static final CapturedLog WHOLE_LOG = CapturedLog.attach();
 
@@ -52,7 +46,7 @@ class SystemUserAuthTest extends ReporterTestSupport {
         properties.setProperty("superoffice.auth.mode", "system-user");
         properties.setProperty("superoffice.ticket", "");
         properties.setProperty("superoffice.auth.system-user-token", SYSTEM_USER_TOKEN);
-        properties.setProperty("superoffice.auth.private-key-file", pemFile(PARTNER_KEY).toString());
+        properties.setProperty("superoffice.auth.private-key-file", PartnerKeys.privateKeyPem(PARTNER_KEY).toString());
         properties.setProperty("superoffice.auth.context-identifier", CONTEXT);
         properties.setProperty("superoffice.auth.system-user-url", SIMULATOR.partnerSystemUserUrl());
         properties.setProperty("superoffice.auth.jwks-url", SIMULATOR.jwksUrl());
@@ -111,7 +105,7 @@ class SystemUserAuthTest extends ReporterTestSupport {
         assertThat(SIMULATOR.loginCount() - loginsBefore).isEqualTo(1);
 
         // the partner key is replaced on the server: the next login's signature no longer verifies
-        SIMULATOR.addSystemUser(SYSTEM_USER_TOKEN, CONTEXT, rsaKeyPair().getPublic());
+        SIMULATOR.addSystemUser(SYSTEM_USER_TOKEN, CONTEXT, PartnerKeys.rsaKeyPair().getPublic());
         SIMULATOR.expireAllTickets();
         String refused = TestSecrets.sessionKey("sysr");
         SIMULATOR.addSession(refused, 22);
@@ -153,27 +147,5 @@ class SystemUserAuthTest extends ReporterTestSupport {
         assertThat(log.contains(TestSecrets.APPLICATION_TOKEN)).as("the application token is logged").isFalse();
         assertThat(log.contains(key)).as("the session key is logged").isFalse();
         assertThat(log).contains("Logged in to SuperOffice", "SuperOffice login failed");
-    }
-
-    private static KeyPair rsaKeyPair() {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-            generator.initialize(2048);
-            return generator.generateKeyPair();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static Path pemFile(KeyPair keyPair) {
-        try {
-            Path file = Files.createTempFile("partner-key", ".pem");
-            String base64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                    .encodeToString(keyPair.getPrivate().getEncoded());
-            Files.writeString(file, "-----BEGIN PRIVATE KEY-----\n" + base64 + "\n-----END PRIVATE KEY-----\n");
-            return file;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -4,6 +4,7 @@ import dev.sessionreporter.auth.CredentialRejection;
 import dev.sessionreporter.auth.Login;
 import dev.sessionreporter.auth.PasswordLogin;
 import dev.sessionreporter.auth.StaticTicketLogin;
+import dev.sessionreporter.auth.SystemUserLogin;
 import dev.sessionreporter.auth.TicketCache;
 import dev.sessionreporter.failure.CredentialsRejectedException;
 import dev.sessionreporter.failure.FailureReason;
@@ -14,6 +15,8 @@ import dev.sessionreporter.secret.SecretRedactor;
 import dev.sessionreporter.soap.CustomerServiceBus;
 import dev.sessionreporter.soap.ReportSessionActiveAnswer;
 import dev.sessionreporter.soap.ReportSessionActiveRequest;
+import java.net.URI;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -44,9 +47,16 @@ public class SessionActiveAction {
     private String username;
     private String password;
     private String soPrincipalUrl;
+    private String systemUserToken;
+    private String privateKeyFile;
+    private String contextIdentifier;
+    private String systemUserUrl;
+    private String jwksUrl;
     private long connectTimeout = 5000;
     private long receiveTimeout = 10000;
     private TicketCache tickets;
+    /** Whether the credentials can log in again for a new ticket (modes password and system-user). */
+    private boolean renewable;
     private ReportSessionActiveRequest request;
     private ReportSessionActiveAnswer answer;
     private SecretRedactor redactor;
@@ -76,6 +86,31 @@ public class SessionActiveAction {
     /** By default SoPrincipal.svc next to the CustomerService url. */
     public void setSoPrincipalUrl(String soPrincipalUrl) {
         this.soPrincipalUrl = soPrincipalUrl;
+    }
+
+    /** Credential mode system-user (SuperOffice Online), with the private key file and the context identifier. */
+    public void setSystemUserToken(String systemUserToken) {
+        this.systemUserToken = systemUserToken;
+    }
+
+    /** The partner's RSA private key, PKCS#8 (or PKCS#1) PEM. */
+    public void setPrivateKeyFile(String privateKeyFile) {
+        this.privateKeyFile = privateKeyFile;
+    }
+
+    /** The tenant, e.g. Cust12345. */
+    public void setContextIdentifier(String contextIdentifier) {
+        this.contextIdentifier = contextIdentifier;
+    }
+
+    /** By default the PartnerSystemUser service of the url's Online environment. */
+    public void setSystemUserUrl(String systemUserUrl) {
+        this.systemUserUrl = systemUserUrl;
+    }
+
+    /** By default the JWKS of the url's Online environment. */
+    public void setJwksUrl(String jwksUrl) {
+        this.jwksUrl = jwksUrl;
     }
 
     /** Also the login's, in milliseconds. */
@@ -118,7 +153,7 @@ public class SessionActiveAction {
         String ticketUsed = exchange.getProperty(ReporterHeaders.TICKET_USED_PROPERTY, String.class);
         String detail = steps(exchange.getContext()).redactor.redact(failure.detail(), sessionKey, ticketUsed);
         restoreHostMessage(exchange);
-        if (caught instanceof CredentialsRejectedException && ticketUsed != null && loginCanRenew()) {
+        if (caught instanceof CredentialsRejectedException && ticketUsed != null && renewable) {
             // the next call logs in again (one login however many calls saw this ticket rejected): worth trying again
             tickets.rejected(ticketUsed, detail);
             throw new SessionActiveFailedException(FailureReason.SERVER_REJECTED,
@@ -127,9 +162,6 @@ public class SessionActiveAction {
         throw new SessionActiveFailedException(failure.reason(), detail, failure.transientFailure());
     }
 
-    private boolean loginCanRenew() {
-        return username != null && !username.isBlank();
-    }
 
     private static void restoreHostMessage(Exchange exchange) {
         Message message = exchange.getMessage();
@@ -150,12 +182,14 @@ public class SessionActiveAction {
     /** Built on first use, once the template has set the properties. */
     private synchronized SessionActiveAction steps(CamelContext camelContext) {
         if (request == null) {
-            redactor = new SecretRedactor(applicationToken, ticket, password);
+            redactor = new SecretRedactor(applicationToken, ticket, password, systemUserToken);
             // the standalone reporter's defaults (superoffice.auth.credential-rejection-types)
             answer = new ReportSessionActiveAnswer(redactor,
                     new CredentialRejection(Set.of("SoCredentialsException", "SoTicketException"), null));
             // the standalone reporter's defaults: renewed before 50 minutes, a failed login tried again after 30 s
-            tickets = new TicketCache(login(camelContext), Duration.ofMinutes(50), Duration.ofSeconds(30),
+            Login login = login(camelContext);
+            renewable = login.canRenew();
+            tickets = new TicketCache(login, Duration.ofMinutes(50), Duration.ofSeconds(30),
                     Clock.systemUTC());
             request = new ReportSessionActiveRequest(applicationToken, tickets, null);
         }
@@ -163,18 +197,44 @@ public class SessionActiveAction {
     }
 
     private Login login(CamelContext camelContext) {
-        boolean hasTicket = ticket != null && !ticket.isBlank();
-        boolean hasPassword = loginCanRenew() && password != null && !password.isBlank();
-        if (hasTicket == hasPassword) {
-            throw new IllegalStateException(
-                    "The Kamelet needs either the property ticket or the properties username and password");
+        boolean byTicket = given(ticket);
+        boolean byPassword = given(username) || given(password);
+        boolean bySystemUser = given(systemUserToken) || given(privateKeyFile) || given(contextIdentifier);
+        if ((byTicket ? 1 : 0) + (byPassword ? 1 : 0) + (bySystemUser ? 1 : 0) != 1) {
+            throw new IllegalStateException("The Kamelet needs the credentials of one mode: ticket; username and "
+                    + "password; or systemUserToken, privateKeyFile and contextIdentifier");
         }
-        if (hasTicket) {
+        if (byTicket) {
             return new StaticTicketLogin(ticket);
         }
-        String login = soPrincipalUrl == null || soPrincipalUrl.isBlank() ? PasswordLogin.urlFor(url.strip()) : soPrincipalUrl;
-        // the login's own bus, shut down with the host's CamelContext; the host's default bus stays untouched
-        return new PasswordLogin(CustomerServiceBus.startedWith(camelContext).bus(), login.strip(), applicationToken,
-                username.strip(), password, null, connectTimeout, receiveTimeout, Clock.systemUTC());
+        if (byPassword) {
+            require("username", username);
+            require("password", password);
+            String login = given(soPrincipalUrl) ? soPrincipalUrl.strip() : PasswordLogin.urlFor(url.strip());
+            // the login's own bus, shut down with the host's CamelContext; the host's default bus stays untouched
+            return new PasswordLogin(CustomerServiceBus.startedWith(camelContext).bus(), login, applicationToken,
+                    username.strip(), password, null, connectTimeout, receiveTimeout, Clock.systemUTC());
+        }
+        require("systemUserToken", systemUserToken);
+        require("privateKeyFile", privateKeyFile);
+        require("contextIdentifier", contextIdentifier);
+        // the environment's login host (sod/qaonline/online), as the standalone reporter
+        String origin = SystemUserLogin.loginOrigin(url);
+        return new SystemUserLogin(
+                URI.create(given(systemUserUrl) ? systemUserUrl.strip() : origin + "/Login/api/PartnerSystemUser/Authenticate"),
+                applicationToken, contextIdentifier.strip(), systemUserToken.strip(),
+                SystemUserLogin.readPrivateKey(Path.of(privateKeyFile.strip())),
+                URI.create(given(jwksUrl) ? jwksUrl.strip() : origin + "/login/.well-known/jwks"), null, null,
+                Duration.ofMillis(receiveTimeout), Clock.systemUTC());
+    }
+
+    private static boolean given(String value) {
+        return value != null && !value.isBlank();
+    }
+
+    private static void require(String property, String value) {
+        if (!given(value)) {
+            throw new IllegalStateException("The Kamelet property " + property + " is required in this credential mode");
+        }
     }
 }

@@ -6,9 +6,11 @@ import dev.sessionreporter.failure.FailureReason;
 import dev.sessionreporter.failure.ReportFailedException;
 import dev.sessionreporter.simulator.CustomerServiceSimulator;
 import dev.sessionreporter.support.FreePort;
+import dev.sessionreporter.support.PartnerKeys;
 import dev.sessionreporter.support.TestSecrets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.camel.CamelContext;
@@ -39,6 +41,8 @@ class KameletInHostApplicationTest extends CamelTestSupport {
             + "&applicationToken=RAW({{superoffice.application-token}})&ticket=RAW({{superoffice.ticket}})";
     private static final String USER = "host-user";
     private static final String PASSWORD = "Pa55-h0st-5ecret-q3";
+    private static final String SYSTEM_USER_TOKEN = "SysUserTok-" + TestSecrets.sessionKey("ksys");
+    private static final KeyPair PARTNER_KEY = PartnerKeys.rsaKeyPair();
     /** The host's own "jms" component: our library must neither need nor replace it. */
     private final SedaComponent hostJms = new SedaComponent();
     private Properties systemPropertiesBefore;
@@ -47,6 +51,7 @@ class KameletInHostApplicationTest extends CamelTestSupport {
     static void startSimulator() {
         SIMULATOR.start(0);
         SIMULATOR.addUser(USER, PASSWORD);
+        SIMULATOR.addSystemUser(SYSTEM_USER_TOKEN, "Cust12345", PARTNER_KEY.getPublic());
         // a fresh host JVM: no CXF client has created the default bus yet (earlier tests in this fork may have)
         BusFactory.setDefaultBus(null);
     }
@@ -68,6 +73,11 @@ class KameletInHostApplicationTest extends CamelTestSupport {
         // a user the simulator's SoPrincipal accepts (credential mode password)
         hostProperties.setProperty("superoffice.username", USER);
         hostProperties.setProperty("superoffice.password", PASSWORD);
+        // an Online system user the simulator knows, its partner key, and the simulator's login and JWKS addresses
+        hostProperties.setProperty("superoffice.system-user-token", SYSTEM_USER_TOKEN);
+        hostProperties.setProperty("superoffice.private-key-file", PartnerKeys.privateKeyPem(PARTNER_KEY).toString());
+        hostProperties.setProperty("superoffice.system-user-url", SIMULATOR.partnerSystemUserUrl());
+        hostProperties.setProperty("superoffice.jwks-url", SIMULATOR.jwksUrl());
         // a loopback port nothing listens on: an unreachable SuperOffice
         hostProperties.setProperty("unreachable.url", "http://127.0.0.1:" + FreePort.find()
                 + CustomerServiceSimulator.CUSTOMER_SERVICE_PATH);
@@ -115,6 +125,14 @@ class KameletInHostApplicationTest extends CamelTestSupport {
                                 + "&username={{superoffice.username}}&password=RAW({{superoffice.password}})")
                         .to("mock:reported");
 
+                from("direct:system-user").routeId("host-system-user")
+                        .to("kamelet:superoffice-session-active-action?url={{superoffice.url}}"
+                                + "&applicationToken=RAW({{superoffice.application-token}})"
+                                + "&systemUserToken=RAW({{superoffice.system-user-token}})"
+                                + "&privateKeyFile={{superoffice.private-key-file}}&contextIdentifier=Cust12345"
+                                + "&systemUserUrl={{superoffice.system-user-url}}&jwksUrl={{superoffice.jwks-url}}")
+                        .to("mock:reported");
+
                 from("direct:host-own").routeId("host-own")
                         .setBody(simple("${ref:greeting}"));
             }
@@ -155,6 +173,20 @@ class KameletInHostApplicationTest extends CamelTestSupport {
         assertThat(SIMULATOR.loginCount() - loginsBefore).as("the first login and one renewal").isEqualTo(2);
         // the login has a CXF bus of its own too
         assertThat(BusFactory.getDefaultBus(false)).isNull();
+    }
+
+    @Test
+    void withAnOnlineSystemUserItLogsInWithTheSignedTokenAndReports() throws Exception {
+        int loginsBefore = SIMULATOR.loginCount();
+        String key = TestSecrets.sessionKey("ksu1");
+        SIMULATOR.addSession(key, 23);
+
+        Exchange reported = reportedThrough("direct:system-user", key);
+
+        assertThat(reported.getMessage().getHeader(SessionActiveAction.LOGIN_ID)).isEqualTo(23);
+        assertThat(SIMULATOR.requestsFor(key).get(0).ticket()).as("the system user's ticket")
+                .isNotEqualTo(TestSecrets.TICKET);
+        assertThat(SIMULATOR.loginCount() - loginsBefore).isEqualTo(1);
     }
 
     @Test
@@ -203,6 +235,15 @@ class KameletInHostApplicationTest extends CamelTestSupport {
         hostFailureOf("direct:unreachable", TestSecrets.sessionKey("down"), FailureReason.UNREACHABLE, true);
     }
 
+    /** Sends {@code key} and returns what the host's route got after the Kamelet. */
+    private Exchange reportedThrough(String uri, String key) throws InterruptedException {
+        var reported = getMockEndpoint("mock:reported");
+        reported.expectedMessageCount(1);
+        template.sendBody(uri, key);
+        reported.assertIsSatisfied(10_000);
+        return reported.getExchanges().get(0);
+    }
+
     /** Sends {@code key} and returns what the host's onException got, having checked its reason and message. */
     private Exchange hostFailureOf(String uri, String key, FailureReason reason, boolean transientFailure)
             throws InterruptedException {
@@ -242,10 +283,7 @@ class KameletInHostApplicationTest extends CamelTestSupport {
     void theHostsBeansRoutesSystemPropertiesAndCxfDefaultBusAreUntouched() throws Exception {
         String key = TestSecrets.sessionKey("host");
         SIMULATOR.addSession(key, 12);
-        var reported = getMockEndpoint("mock:reported");
-        reported.expectedMessageCount(1);
-        template.sendBody("jms:queue:session-keys", key);
-        reported.assertIsSatisfied(10_000);
+        reportedThrough("jms:queue:session-keys", key);
 
         // the host's own parts behave as without the library
         assertThat(template.requestBody("direct:host-own", "", String.class)).isEqualTo("hello from the host");
