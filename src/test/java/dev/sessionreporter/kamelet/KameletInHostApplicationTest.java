@@ -176,6 +176,16 @@ class KameletInHostApplicationTest extends CamelTestSupport {
     }
 
     @Test
+    void aRefusedLoginIsAnAuthenticationFailureThatTryingAgainDoesNotHeal() throws Exception {
+        SIMULATOR.addUser(USER, "changed-by-the-admin");
+        try {
+            hostFailureOf("direct:password", TestSecrets.sessionKey("refu"), FailureReason.AUTHENTICATION_FAILED, false);
+        } finally {
+            SIMULATOR.addUser(USER, PASSWORD);
+        }
+    }
+
+    @Test
     void withAnOnlineSystemUserItLogsInWithTheSignedTokenAndReports() throws Exception {
         int loginsBefore = SIMULATOR.loginCount();
         String key = TestSecrets.sessionKey("ksu1");
