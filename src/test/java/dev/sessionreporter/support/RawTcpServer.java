@@ -184,11 +184,25 @@ public final class RawTcpServer implements AutoCloseable {
         return (socket, server) -> {
             String request = server.readRequest(socket);
             Matcher key = SESSION_KEY.matcher(request);
-            String answer = answers.apply(key.find() ? key.group(1) : "");
+            String answer = saysItCloses(answers.apply(key.find() ? key.group(1) : ""));
             socket.getOutputStream().write(answer.getBytes(StandardCharsets.ISO_8859_1));
             socket.getOutputStream().flush();
             socket.close();
         };
+    }
+
+    /**
+     * The answer with {@code Connection: close} after its status line, unless it names a Connection itself: the server
+     * closes after each answer, and a client that kept the connection for its next call would meet a closed one there
+     * (an EOF, rightly retried) instead of the answer under test.
+     */
+    private static String saysItCloses(String answer) {
+        int endOfStatusLine = answer.indexOf("\r\n");
+        if (endOfStatusLine < 0 || !answer.regionMatches(true, 0, "HTTP/", 0, 5)
+                || answer.toLowerCase(java.util.Locale.ROOT).contains("\r\nconnection:")) {
+            return answer;
+        }
+        return answer.substring(0, endOfStatusLine) + "\r\nConnection: close" + answer.substring(endOfStatusLine);
     }
 
     /**
