@@ -50,7 +50,7 @@ final class PlaceholderChecks {
         VALUES.put("reporter.timer.target", TIMER_TARGET);
         VALUES.put("reporter.queue.enabled", BOOLEAN);
         VALUES.put("reporter.queue.concurrent-consumers", POSITIVE_INT);
-        // application.properties: camel.threadpool.config[timer-reports].* and camel.management.*
+        // application.properties: camel.threadpool.config[session-reporter-timer-reports].* and camel.management.*
         VALUES.put("reporter.timer.concurrency", POSITIVE_INT);
         VALUES.put("reporter.management.enabled", BOOLEAN);
         VALUES.put("reporter.management.host", HOST);

@@ -31,17 +31,17 @@ final class RequiredRoutes implements StartupListener {
         List<RouteDefinition> routes = context.getCamelContextExtension().getContextPlugin(Model.class)
                 .getRouteDefinitions();
         List<String> missing = new ArrayList<>();
-        for (String direct : new String[] {"report-session", "call-customer-service", "dead-letter", "timer-key"}) {
+        for (String direct : new String[] {"session-reporter-report", "session-reporter-call", "session-reporter-dead-letter", "session-reporter-timer-key"}) {
             if (routes.stream().noneMatch(route -> consumes(context, route, "direct:" + direct))) {
                 missing.add(direct + " (from direct:" + direct + ")");
             }
         }
         if (routes.stream().noneMatch(route -> consumes(context, route, queueUri)
-                && hasPolicy(route, "queueConsumptionGate"))) {
-            missing.add("queue-trigger (from reporter.queue.uri, with routePolicy queueConsumptionGate)");
+                && hasPolicy(route, "sessionReporterQueueConsumptionGate"))) {
+            missing.add("session-reporter-queue-trigger (from reporter.queue.uri, with routePolicy sessionReporterQueueConsumptionGate)");
         }
-        if (timerEnabled && routes.stream().noneMatch(route -> hasPolicy(route, "timerLeaderPolicy"))) {
-            missing.add("timer-trigger (with routePolicy timerLeaderPolicy; or set reporter.timer.enabled=false)");
+        if (timerEnabled && routes.stream().noneMatch(route -> hasPolicy(route, "sessionReporterTimerLeaderPolicy"))) {
+            missing.add("session-reporter-timer-trigger (with routePolicy sessionReporterTimerLeaderPolicy; or set reporter.timer.enabled=false)");
         }
         if (!missing.isEmpty()) {
             throw new StartupConfigurationException("Required routes are missing: " + String.join(", ", missing)

@@ -252,30 +252,30 @@ public class SessionReporterConfiguration implements CamelConfiguration {
     private ClusteredRoutePolicy timerLeaderPolicy;
     private QueueConsumptionGate queueConsumptionGate;
 
-    @BindToRegistry("sessionKeyInput")
+    @BindToRegistry("sessionReporterSessionKeyInput")
     public SessionKeyInput sessionKeyInput() {
         return new SessionKeyInput();
     }
 
-    /** Queue arrivals of a key within reporter.duplicates.window; used by the queue-trigger route's idempotentConsumer. */
-    @BindToRegistry("recentQueuedSessionKeys")
+    /** Queue arrivals of a key within reporter.duplicates.window; used by the session-reporter-queue-trigger route's idempotentConsumer. */
+    @BindToRegistry("sessionReporterRecentQueuedSessionKeys")
     public ExpiringIdempotentRepository recentQueuedSessionKeys() {
         return new ExpiringIdempotentRepository(duplicatesWindow());
     }
 
     /** Marks the timer's keys on the queue (reporter.timer.target=queue) and tells them from keys other senders mark. */
-    @BindToRegistry("timerKeyMark")
+    @BindToRegistry("sessionReporterTimerKeyMark")
     public TimerKeyMark timerKeyMark() {
         return new TimerKeyMark(timerQueueSecret, Settings.millis("reporter.timer.period", timerPeriod),
                 Clock.systemUTC());
     }
 
-    @BindToRegistry("detachedQueueMessage")
+    @BindToRegistry("sessionReporterDetachedQueueMessage")
     public DetachedQueueMessage detachedQueueMessage() {
         return new DetachedQueueMessage();
     }
 
-    @BindToRegistry("queueDuplicates")
+    @BindToRegistry("sessionReporterQueueDuplicates")
     public QueueDuplicates queueDuplicates() {
         if (queueDuplicates == null) {
             queueDuplicates = new QueueDuplicates(new SessionKeyInput(), duplicatesWindow());
@@ -299,7 +299,7 @@ public class SessionReporterConfiguration implements CamelConfiguration {
     }
 
     /** Reports by outcome and reason, redeliveries, duplicates, logins, circuit breaker state (README "Operate"). */
-    @BindToRegistry("reporterMetrics")
+    @BindToRegistry("sessionReporterMetrics")
     public ReporterMetrics reporterMetrics(CamelContext camelContext) {
         if (reporterMetrics == null) {
             reporterMetrics = new ReporterMetrics(meterRegistry(camelContext))
@@ -317,19 +317,19 @@ public class SessionReporterConfiguration implements CamelConfiguration {
     }
 
     /** Readiness: DOWN after reporter.health.unreachable-threshold SOAP calls in a row could not reach SuperOffice. */
-    @BindToRegistry("superOfficeReachableCheck")
+    @BindToRegistry("sessionReporterSuperOfficeReachableCheck")
     public SuperOfficeReachableCheck superOfficeReachableCheck(CamelContext camelContext) {
         return new SuperOfficeReachableCheck(superOfficeCalls(camelContext), unreachableThreshold);
     }
 
     /** Readiness: DOWN while logging in to SuperOffice fails. */
-    @BindToRegistry("superOfficeCredentialsCheck")
+    @BindToRegistry("sessionReporterSuperOfficeCredentialsCheck")
     public CredentialsCheck superOfficeCredentialsCheck(CamelContext camelContext) {
         return new CredentialsCheck(ticketCache(camelContext));
     }
 
     /** Readiness: DOWN while the broker connection is lost. */
-    @BindToRegistry("brokerConnectionCheck")
+    @BindToRegistry("sessionReporterBrokerConnectionCheck")
     public BrokerConnectionCheck brokerConnectionCheck() {
         // the connection factory exists once the jms component has been bound
         return new BrokerConnectionCheck(() -> connectionFactory instanceof BrokerConnectionState state
@@ -341,7 +341,7 @@ public class SessionReporterConfiguration implements CamelConfiguration {
      * reporter.cluster.namespace, as the cluster service decides (README "Scale out"). It takes part in the election
      * from the route's start-up on and starts the route as soon as it leads and Camel has started (no initial delay).
      */
-    @BindToRegistry("timerLeaderPolicy")
+    @BindToRegistry("sessionReporterTimerLeaderPolicy")
     public ClusteredRoutePolicy timerLeaderPolicy(CamelContext camelContext) throws Exception {
         if (timerLeaderPolicy == null) {
             timerLeaderPolicy = ClusteredRoutePolicy.forNamespace(camelContext,
@@ -354,56 +354,56 @@ public class SessionReporterConfiguration implements CamelConfiguration {
      * The queue route's policy (routes/triggers.camel.yaml): pauses the route while the circuit breaker is open and
      * probes SuperOffice through the SOAP call route when it turns half-open.
      */
-    @BindToRegistry("queueConsumptionGate")
+    @BindToRegistry("sessionReporterQueueConsumptionGate")
     public QueueConsumptionGate queueConsumptionGate(CamelContext camelContext) {
         if (queueConsumptionGate == null) {
             queueConsumptionGate = new QueueConsumptionGate(camelContext, superOfficeCircuitBreaker(),
-                    "direct:call-customer-service");
+                    "direct:session-reporter-call");
         }
         return queueConsumptionGate;
     }
 
     /** Health detail timer.leader: whether this instance runs the timer (README "Scale out"). */
-    @BindToRegistry("timerLeaderCheck")
+    @BindToRegistry("sessionReporterTimerLeaderCheck")
     public TimerLeaderCheck timerLeaderCheck(CamelContext camelContext) {
         return new TimerLeaderCheck(timerLeadership(camelContext));
     }
 
-    @BindToRegistry("timerSessionKeys")
+    @BindToRegistry("sessionReporterTimerSessionKeys")
     public TimerSessionKeys timerSessionKeys() {
         return new TimerSessionKeys(timerSessionKeys, timerSessionKeysFile);
     }
 
-    @BindToRegistry("callAttempts")
+    @BindToRegistry("sessionReporterCallAttempts")
     public CallAttempts callAttempts(CamelContext camelContext) {
         ReporterMetrics metrics = reporterMetrics(camelContext);
         return new CallAttempts(metrics::redelivered);
     }
 
-    @BindToRegistry("reportSessionActiveRequest")
+    @BindToRegistry("sessionReporterReportSessionActiveRequest")
     public ReportSessionActiveRequest reportSessionActiveRequest(CamelContext camelContext) {
         return new ReportSessionActiveRequest(applicationToken, ticketCache(camelContext),
                 Settings.optionalInt("superoffice.time-zone-id", timeZoneId));
     }
 
-    @BindToRegistry("reportSessionActiveAnswer")
+    @BindToRegistry("sessionReporterReportSessionActiveAnswer")
     public ReportSessionActiveAnswer reportSessionActiveAnswer() {
         return new ReportSessionActiveAnswer(secretRedactor(), CredentialRejection.fromSettings(
                 "superoffice.auth.credential-rejection-types", credentialRejectionTypes,
                 "superoffice.auth.credential-rejection-pattern", credentialRejectionPattern));
     }
 
-    @BindToRegistry("ticketRenewal")
+    @BindToRegistry("sessionReporterTicketRenewal")
     public TicketRenewal ticketRenewal(CamelContext camelContext) {
         return new TicketRenewal(ticketCache(camelContext), authMode() != AuthMode.TICKET);
     }
 
-    @BindToRegistry("failureClassifier")
+    @BindToRegistry("sessionReporterFailureClassifier")
     public FailureClassifier failureClassifier() {
         return failureClassifier;
     }
 
-    @BindToRegistry("deadLetterHeaders")
+    @BindToRegistry("sessionReporterDeadLetterHeaders")
     public DeadLetterHeaders deadLetterHeaders() {
         return new DeadLetterHeaders(failureClassifier, secretRedactor());
     }
@@ -413,7 +413,7 @@ public class SessionReporterConfiguration implements CamelConfiguration {
      * reporter.retry.* durations, so that a bad value stops the start naming the property. Camel's own
      * redeliveryPolicy options are read only at the first failure and take plain milliseconds.
      */
-    @BindToRegistry("transientFailureRedelivery")
+    @BindToRegistry("sessionReporterTransientFailureRedelivery")
     public RedeliveryPolicy transientFailureRedelivery() {
         return new RedeliveryPolicy()
                 .maximumRedeliveries(Settings.nonNegativeInt("reporter.retry.maximum-redeliveries", retryMaximumRedeliveries))
@@ -430,12 +430,12 @@ public class SessionReporterConfiguration implements CamelConfiguration {
     }
 
     /** The WARN line before each retry of transient failures (routes/error-handling.camel.yaml, onRedeliveryRef). */
-    @BindToRegistry("transientFailureRetryLog")
+    @BindToRegistry("sessionReporterTransientFailureRetryLog")
     public RetryLog transientFailureRetryLog() {
         return new RetryLog(failureClassifier, secretRedactor());
     }
 
-    @BindToRegistry("superOfficeCircuitBreaker")
+    @BindToRegistry("sessionReporterSuperOfficeCircuitBreaker")
     public CircuitBreaker superOfficeCircuitBreaker() {
         if (circuitBreaker == null) {
             circuitBreaker = SuperOfficeCircuitBreaker.create(circuitBreakerEnabled, circuitBreakerFailureRate,
@@ -447,13 +447,13 @@ public class SessionReporterConfiguration implements CamelConfiguration {
     }
 
     /** Whether the circuit breaker is open: the timer then puts no key on the queue (routes/timer-target.camel.yaml). */
-    @BindToRegistry("superOfficeCircuitState")
+    @BindToRegistry("sessionReporterSuperOfficeCircuitState")
     public CircuitState superOfficeCircuitState() {
         return new CircuitState(superOfficeCircuitBreaker());
     }
 
     /** The one cxf endpoint all routes share: created once, so CXF builds its client and conduit once. */
-    @BindToRegistry("customerService")
+    @BindToRegistry("sessionReporterCustomerService")
     public CxfEndpoint customerService(CamelContext camelContext) {
         return CustomerServiceEndpoint.create(camelContext, cxfBus(camelContext), superOfficeUrl,
                 Settings.millis("superoffice.connect-timeout", connectTimeout),
@@ -468,7 +468,7 @@ public class SessionReporterConfiguration implements CamelConfiguration {
      * and stream messages are passed on unread (never deserialised), see {@link OpaqueBodyMessageConverter}. When the
      * broker goes away, the queue consumers try a new connection every broker.reconnect-interval until it is back.
      */
-    @BindToRegistry("jms")
+    @BindToRegistry("session-reporter-jms")
     public JmsComponent jms() {
         if (brokerUrl.isBlank() && !embeddedBrokerEnabled) {
             Settings.require("broker.url", brokerUrl);
@@ -501,6 +501,8 @@ public class SessionReporterConfiguration implements CamelConfiguration {
         Settings.require("superoffice.url", superOfficeUrl);
         Settings.require("superoffice.application-token", applicationToken);
         Settings.requireHttpUrl("superoffice.url", superOfficeUrl);
+        Settings.requireOwnJmsComponent("reporter.queue.uri", queueUri);
+        Settings.requireOwnJmsComponent("reporter.dead-letter.uri", deadLetterUri);
         LOG.info("SuperOffice credentials: auth mode {}", authMode().propertyValue());
         requireHttpsUnlessLoopback(demo);
         checkTimerQueueSecret();

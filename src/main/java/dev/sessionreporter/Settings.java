@@ -9,7 +9,23 @@ import org.apache.camel.util.TimeUtils;
 
 /** Checks of configuration values that fail start-up with one message naming the property and its variable. */
 final class Settings {
+    /** Our JMS component (prefixed, so that a host's own {@code jms} component is left alone). */
+    static final String JMS_SCHEME = "session-reporter-jms:";
+
     private Settings() {
+    }
+
+    /**
+     * A queue or dead-letter URI on the plain {@code jms:} component would make Camel create a component without a
+     * connection factory, which fails at the first message: refuse it at start-up, naming ours.
+     */
+    static void requireOwnJmsComponent(String property, String uri) {
+        if (uri != null && uri.strip().startsWith("jms:")) {
+            throw new StartupConfigurationException("Property " + property + " (environment variable "
+                    + environmentVariable(property) + ") uses the component jms:, which this application does not "
+                    + "define: its JMS component is " + JMS_SCHEME + " (e.g. " + JMS_SCHEME
+                    + uri.strip().substring("jms:".length()).replaceFirst("\\?.*$", "") + ")");
+        }
     }
 
     static void require(String property, String value) {
@@ -163,14 +179,14 @@ final class Settings {
     }
 
     /**
-     * The queue of a camel-jms endpoint URI ({@code jms:queue:name?options}, {@code jms:name}); empty for a topic,
+     * The queue of a camel-jms endpoint URI ({@code session-reporter-jms:queue:name?options}, {@code session-reporter-jms:name}); empty for a topic,
      * a temporary destination or another component.
      */
     static Optional<String> jmsQueueName(String uri) {
-        if (uri == null || !uri.strip().startsWith("jms:")) {
+        if (uri == null || !uri.strip().startsWith(JMS_SCHEME)) {
             return Optional.empty();
         }
-        String destination = uri.strip().substring("jms:".length()).replaceFirst("^//", "").replaceFirst("\\?.*$", "");
+        String destination = uri.strip().substring(JMS_SCHEME.length()).replaceFirst("^//", "").replaceFirst("\\?.*$", "");
         if (destination.startsWith("queue:")) {
             destination = destination.substring("queue:".length());
         } else if (destination.contains(":")) {

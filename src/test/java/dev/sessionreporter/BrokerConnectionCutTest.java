@@ -69,7 +69,7 @@ class BrokerConnectionCutTest extends ReporterTestSupport {
         try (QueueClient sender = new QueueClient(BROKER.port())) {
             keys.forEach(sender::sendText);
             await("every key in flight").atMost(Duration.ofSeconds(10))
-                    .until(() -> context.getInflightRepository().size("queue-trigger") == keys.size());
+                    .until(() -> context.getInflightRepository().size("session-reporter-queue-trigger") == keys.size());
 
             PROXY.refuseNew();
             assertThat(PROXY.cutAll()).as("connections cut").isPositive();
@@ -85,6 +85,6 @@ class BrokerConnectionCutTest extends ReporterTestSupport {
         QueueDuplicates duplicates = context.getRegistry().findSingleByType(QueueDuplicates.class);
         assertThat(duplicates.getSuppressedCount()).as("redeliveries suppressed as duplicates of their first attempts")
                 .isZero();
-        assertThat(context.getRouteController().getRouteStatus("queue-trigger")).isEqualTo(ServiceStatus.Started);
+        assertThat(context.getRouteController().getRouteStatus("session-reporter-queue-trigger")).isEqualTo(ServiceStatus.Started);
     }
 }

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The circuit breaker pauses the queue route that carries its gate, whatever the route's id: a user's triggers file
- * may rename {@code queue-trigger}.
+ * may rename {@code session-reporter-queue-trigger}.
  */
 class CircuitBreakerRenamedQueueRouteTest extends ReporterTestSupport {
     private static final String RENAMED = "my-queue-intake";
@@ -44,8 +44,8 @@ class CircuitBreakerRenamedQueueRouteTest extends ReporterTestSupport {
         try {
             Path file = Files.createTempDirectory("session-reporter-routes").resolve("triggers.camel.yaml");
             String builtIn = Files.readString(Path.of("routes/triggers.camel.yaml"));
-            assertThat(builtIn).contains("id: queue-trigger");
-            Files.writeString(file, builtIn.replace("id: queue-trigger", "id: " + RENAMED));
+            assertThat(builtIn).contains("id: session-reporter-queue-trigger");
+            Files.writeString(file, builtIn.replace("id: session-reporter-queue-trigger", "id: " + RENAMED));
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -54,8 +54,8 @@ class CircuitBreakerRenamedQueueRouteTest extends ReporterTestSupport {
 
     @Test
     void pausesAndResumesTheRenamedQueueRoute() throws Exception {
-        assertThat(context.getRoute("queue-trigger")).as("no route with the built-in id").isNull();
-        CircuitBreaker breaker = context.getRegistry().lookupByNameAndType("superOfficeCircuitBreaker", CircuitBreaker.class);
+        assertThat(context.getRoute("session-reporter-queue-trigger")).as("no route with the built-in id").isNull();
+        CircuitBreaker breaker = context.getRegistry().lookupByNameAndType("sessionReporterSuperOfficeCircuitBreaker", CircuitBreaker.class);
         SIMULATOR.failAll(SimulatedFailure.httpStatus(503));
         for (int i = 0; i < 12; i++) {
             String key = TestSecrets.sessionKey("rn" + (i < 10 ? "0" : "") + i);

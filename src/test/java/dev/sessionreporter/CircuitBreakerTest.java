@@ -41,7 +41,7 @@ class CircuitBreakerTest extends ReporterTestSupport {
 
     @Test
     void opensOnPersistentFailurePausesConsumptionAndRecoversWhenProbeSucceeds() throws Exception {
-        CircuitBreaker breaker = context.getRegistry().lookupByNameAndType("superOfficeCircuitBreaker", CircuitBreaker.class);
+        CircuitBreaker breaker = context.getRegistry().lookupByNameAndType("sessionReporterSuperOfficeCircuitBreaker", CircuitBreaker.class);
         List<String> keys = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
             String key = TestSecrets.sessionKey("cb" + (i < 10 ? "0" : "") + i);
@@ -54,7 +54,7 @@ class CircuitBreakerTest extends ReporterTestSupport {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> breaker.getState() != CircuitBreaker.State.CLOSED);
         await().atMost(Duration.ofSeconds(10)).until(
-                () -> context.getRouteController().getRouteStatus("queue-trigger") == ServiceStatus.Suspended);
+                () -> context.getRouteController().getRouteStatus("session-reporter-queue-trigger") == ServiceStatus.Suspended);
         // stop hammering: far fewer calls than 30 keys x 3 attempts
         int callsWhileFailing = SIMULATOR.requestCount();
         assertThat(callsWhileFailing).isLessThan(20);
@@ -68,7 +68,7 @@ class CircuitBreakerTest extends ReporterTestSupport {
 
         await().atMost(Duration.ofSeconds(20)).until(() -> breaker.getState() == CircuitBreaker.State.CLOSED);
         await().atMost(Duration.ofSeconds(20)).until(
-                () -> context.getRouteController().getRouteStatus("queue-trigger") == ServiceStatus.Started);
+                () -> context.getRouteController().getRouteStatus("session-reporter-queue-trigger") == ServiceStatus.Started);
         Set<String> deadLettered = new HashSet<>();
         await().atMost(Duration.ofSeconds(30)).until(() -> {
             Message message = queue().receive(QueueClient.DEAD_LETTER_QUEUE, 100);

@@ -42,7 +42,7 @@ class CircuitBreakerTimerTest extends ReporterTestSupport {
 
     @Test
     void skipsTimerKeysWhileOpenAndReportsThemAfterItCloses() throws Exception {
-        CircuitBreaker breaker = context.getRegistry().lookupByNameAndType("superOfficeCircuitBreaker", CircuitBreaker.class);
+        CircuitBreaker breaker = context.getRegistry().lookupByNameAndType("sessionReporterSuperOfficeCircuitBreaker", CircuitBreaker.class);
         SIMULATOR.failAll(SimulatedFailure.httpStatus(503));
         await().atMost(Duration.ofSeconds(10)).until(() -> breaker.getState() == CircuitBreaker.State.OPEN);
 
@@ -51,7 +51,7 @@ class CircuitBreakerTimerTest extends ReporterTestSupport {
         Thread.sleep(1_000); // about ten ticks while open
         assertThat(SIMULATOR.requestsFor(KEY).size()).as("no calls while open").isLessThanOrEqualTo(callsWhenOpened + 1);
         assertThat(skipped() - skippedWhenOpened).as("timer keys counted as skipped while open").isGreaterThanOrEqualTo(3);
-        assertThat(context.getRouteController().getRouteStatus("timer-trigger")).isEqualTo(ServiceStatus.Started);
+        assertThat(context.getRouteController().getRouteStatus("session-reporter-timer-trigger")).isEqualTo(ServiceStatus.Started);
 
         SIMULATOR.clearFailures();
         await().atMost(Duration.ofSeconds(10)).until(() -> breaker.getState() == CircuitBreaker.State.CLOSED);

@@ -46,7 +46,7 @@ class DeadLetterFailureTest extends ReporterTestSupport {
 
             await().atMost(Duration.ofSeconds(10)).until(() -> log.lines().stream()
                     .anyMatch(line -> line.contains("Could not dead-letter session keep…")));
-            context.getRouteController().stopRoute("queue-trigger");
+            context.getRouteController().stopRoute("session-reporter-queue-trigger");
             assertThat(metrics.get(ReporterMetrics.DEAD_LETTER_FAILURES).counter().count() - failuresBefore)
                     .as("dead-letter failures counted").isGreaterThanOrEqualTo(1);
             assertThat(metrics.find(ReporterMetrics.REPORTS).tag("outcome", "dead_lettered").counters())
@@ -80,12 +80,12 @@ class DeadLetterFailureTest extends ReporterTestSupport {
         }
         QueueDeliveries deliveries = QueueDeliveries.attachTo(context);
         try {
-            context.getRouteController().startRoute("queue-trigger"); // the other test stops it
+            context.getRouteController().startRoute("session-reporter-queue-trigger"); // the other test stops it
             // sent while the consumer is suspended, so that all of them are on the queue when it asks for messages
-            context.getRouteController().suspendRoute("queue-trigger");
+            context.getRouteController().suspendRoute("session-reporter-queue-trigger");
             String failingId = queue().sendText(failing);
             List<String> reportableIds = reportable.stream().map(queue()::sendText).toList();
-            context.getRouteController().resumeRoute("queue-trigger");
+            context.getRouteController().resumeRoute("session-reporter-queue-trigger");
 
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
                 assertThat(deliveries.of(failingId)).as("the failing message, rolled back and delivered again")
@@ -104,12 +104,12 @@ class DeadLetterFailureTest extends ReporterTestSupport {
             assertThat(SIMULATOR.requests()).extracting(ReceivedRequest::sessionKey)
                     .filteredOn(reportable::contains).containsExactlyInAnyOrderElementsOf(reportable);
         } finally {
-            context.getRouteController().stopRoute("queue-trigger");
+            context.getRouteController().stopRoute("session-reporter-queue-trigger");
             deliveries.detachFrom(context);
             // the failing message may be waiting out the broker's redelivery delay, invisible to a drain: take it
             await().atMost(Duration.ofSeconds(70)).until(() -> queue().receive(QueueClient.INPUT_QUEUE, 1000)
                     instanceof TextMessage text && text.getText().equals(failing));
-            context.getRouteController().startRoute("queue-trigger");
+            context.getRouteController().startRoute("session-reporter-queue-trigger");
         }
     }
 }

@@ -216,7 +216,7 @@ class DeadLetterReasonsTest extends ReporterTestSupport {
     private static void assertReason(Message deadLetter, String reason, int attempts) throws JMSException {
         assertThat(deadLetter.getStringProperty(ReporterHeaders.FAILURE_REASON)).isEqualTo(reason);
         assertThat(deadLetter.getIntProperty(ReporterHeaders.ATTEMPTS)).isEqualTo(attempts);
-        assertThat(deadLetter.getStringProperty(ReporterHeaders.ROUTE_ID)).isEqualTo("queue-trigger");
+        assertThat(deadLetter.getStringProperty(ReporterHeaders.ROUTE_ID)).isEqualTo("session-reporter-queue-trigger");
         assertThat(deadLetter.getStringProperty(ReporterHeaders.FAILURE_DETAIL)).isNotBlank();
     }
 }

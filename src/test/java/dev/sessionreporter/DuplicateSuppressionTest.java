@@ -58,7 +58,7 @@ class DuplicateSuppressionTest extends ReporterTestSupport {
                                 throw new IllegalStateException("dead-letter queue unavailable (test)");
                             }
                         })
-                        .to("jms:queue:" + QueueClient.DEAD_LETTER_QUEUE);
+                        .to("session-reporter-jms:queue:" + QueueClient.DEAD_LETTER_QUEUE);
             }
         };
     }
@@ -155,6 +155,6 @@ class DuplicateSuppressionTest extends ReporterTestSupport {
     }
 
     private QueueDuplicates duplicates() {
-        return context.getRegistry().lookupByNameAndType("queueDuplicates", QueueDuplicates.class);
+        return context.getRegistry().lookupByNameAndType("sessionReporterQueueDuplicates", QueueDuplicates.class);
     }
 }

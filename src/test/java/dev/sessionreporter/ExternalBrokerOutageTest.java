@@ -167,7 +167,7 @@ class ExternalBrokerOutageTest extends ReporterTestSupport {
                     && log.lines().stream().filter(line -> line.startsWith("ERROR") && line.contains("Could not dead-letter session tmun…")).count() >= 2);
             assertReporterRunning();
             assertThat(log.text()).as("a timer key that cannot be dead-lettered is logged, nothing else")
-                    .contains("route=timer-trigger", "a timer key is reported again on the next tick")
+                    .contains("route=session-reporter-timer-trigger", "a timer key is reported again on the next tick")
                     .doesNotContain("FatalFallbackErrorHandler", "Error processing exchange", "DeadLetterFailedException");
 
             long restartedAt = System.currentTimeMillis();
@@ -183,7 +183,7 @@ class ExternalBrokerOutageTest extends ReporterTestSupport {
                 }
                 assertThat(deadLetter).as("dead-lettered on a tick after the broker came back").isNotNull();
                 assertThat(deadLetter.getStringProperty(ReporterHeaders.FAILURE_REASON)).isEqualTo("SESSION_NOT_FOUND");
-                assertThat(deadLetter.getStringProperty(ReporterHeaders.ROUTE_ID)).isEqualTo("timer-trigger");
+                assertThat(deadLetter.getStringProperty(ReporterHeaders.ROUTE_ID)).isEqualTo("session-reporter-timer-trigger");
 
                 // and the queue consumers are back too, after a clean broker shutdown this time
                 String key = TestSecrets.sessionKey("back");
@@ -202,8 +202,8 @@ class ExternalBrokerOutageTest extends ReporterTestSupport {
 
     private void assertReporterRunning() {
         assertThat(context.getStatus()).isEqualTo(ServiceStatus.Started);
-        assertThat(context.getRouteController().getRouteStatus("queue-trigger")).isEqualTo(ServiceStatus.Started);
-        assertThat(context.getRouteController().getRouteStatus("timer-trigger")).isEqualTo(ServiceStatus.Started);
+        assertThat(context.getRouteController().getRouteStatus("session-reporter-queue-trigger")).isEqualTo(ServiceStatus.Started);
+        assertThat(context.getRouteController().getRouteStatus("session-reporter-timer-trigger")).isEqualTo(ServiceStatus.Started);
     }
 
     /** One WARN when the broker went away and one INFO when it was back; no ERROR per reconnect attempt. */

@@ -114,7 +114,7 @@ class GracefulShutdownIT {
                 .isEqualTo(inFlight);
         for (String key : inFlight) {
             assertThat(reporter.outputHasLine("Session " + Pattern.quote(SessionKeyMask.mask(key))
-                    + " reported active: .*route=queue-trigger"))
+                    + " reported active: .*route=session-reporter-queue-trigger"))
                     .as("the in-flight report of %s finished during the stop", SessionKeyMask.mask(key))
                     .isTrue();
         }

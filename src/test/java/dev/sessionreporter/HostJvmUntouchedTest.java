@@ -44,7 +44,7 @@ class HostJvmUntouchedTest extends ReporterTestSupport {
         assertThat(System.getProperty("org.apache.cxf.transport.http.forceURLConnection")).isNull();
         assertThat(System.getProperty("sun.net.http.retryPost")).isNull();
 
-        Bus reporterBus = context.getRegistry().lookupByNameAndType("customerService", CxfEndpoint.class).getBus();
+        Bus reporterBus = context.getRegistry().lookupByNameAndType("sessionReporterCustomerService", CxfEndpoint.class).getBus();
         assertThat(reporterBus.getExtension(PolicyEngine.class).isEnabled()).as("off on the reporter's own bus").isFalse();
         // what the host's next CXF client gets
         Bus defaultBus = BusFactory.getDefaultBus();

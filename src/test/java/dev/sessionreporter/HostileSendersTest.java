@@ -249,7 +249,7 @@ class HostileSendersTest extends ReporterTestSupport {
     }
 
     private QueueDuplicates duplicates() {
-        return context.getRegistry().lookupByNameAndType("queueDuplicates", QueueDuplicates.class);
+        return context.getRegistry().lookupByNameAndType("sessionReporterQueueDuplicates", QueueDuplicates.class);
     }
 
     private String sendWithReplyTo(String key) {
@@ -269,6 +269,6 @@ class HostileSendersTest extends ReporterTestSupport {
         assertThat(ofMessage.get(0).redelivered()).isFalse();
         assertThat(ofMessage.get(0).outcome()).as("committed, not rolled back").isEqualTo("completed");
         assertThat(queue().browse(QueueClient.INPUT_QUEUE)).as("input queue").isEmpty();
-        assertThat(context.getRouteController().getRouteStatus("queue-trigger").isStarted()).isTrue();
+        assertThat(context.getRouteController().getRouteStatus("session-reporter-queue-trigger").isStarted()).isTrue();
     }
 }

@@ -138,7 +138,7 @@ class HostileServerTest extends ReporterTestSupport {
 
     @Test
     void aHostileServerThatIsUpNeitherOpensTheCircuitBreakerNorTurnsReadinessDown() throws Exception {
-        CircuitBreaker breaker = context.getRegistry().lookupByNameAndType("superOfficeCircuitBreaker", CircuitBreaker.class);
+        CircuitBreaker breaker = context.getRegistry().lookupByNameAndType("sessionReporterSuperOfficeCircuitBreaker", CircuitBreaker.class);
         breaker.reset();
         Map<String, Hostile> hostileByKey = new HashMap<>();
         for (int round = 0; round < 2; round++) {
@@ -172,7 +172,7 @@ class HostileServerTest extends ReporterTestSupport {
         assertThat(breaker.getState()).as("a server that answers is not an outage").isEqualTo(CircuitBreaker.State.CLOSED);
         assertThat(breaker.getMetrics().getNumberOfFailedCalls()).isZero();
         HealthCheck.Result reachable = context.getRegistry()
-                .lookupByNameAndType("superOfficeReachableCheck", HealthCheck.class).call();
+                .lookupByNameAndType("sessionReporterSuperOfficeReachableCheck", HealthCheck.class).call();
         assertThat(reachable.getDetails()).containsEntry("consecutive.unreachable", 0);
         queue().drain(QueueClient.DEAD_LETTER_QUEUE);
     }

@@ -279,7 +279,7 @@ class KarafIT {
         ReceivedRequest request = awaitAcceptedReport(QUEUE_KEY);
         assertSuperOfficeRequest(request, QUEUE_KEY);
         assertThat(request.httpHeaders().keySet()).as("nothing of the JMS message travels as an HTTP header")
-                .noneMatch(name -> name.startsWith("jms") || name.startsWith("camel"))
+                .noneMatch(name -> name.startsWith("session-reporter-jms") || name.startsWith("camel"))
                 .doesNotContain("customercorrelation");
     }
 
@@ -292,7 +292,7 @@ class KarafIT {
                 () -> queue.receive(QueueClient.DEAD_LETTER_QUEUE, 500), message -> message != null);
         assertThat(((TextMessage) deadLetter).getText()).as("the original message").isEqualTo(UNKNOWN_KEY);
         assertThat(deadLetter.getStringProperty(ReporterHeaders.FAILURE_REASON)).isEqualTo("SESSION_NOT_FOUND");
-        assertThat(deadLetter.getStringProperty(ReporterHeaders.ROUTE_ID)).isEqualTo("queue-trigger");
+        assertThat(deadLetter.getStringProperty(ReporterHeaders.ROUTE_ID)).isEqualTo("session-reporter-queue-trigger");
         assertThat(simulator.requestsFor(UNKNOWN_KEY)).as("the server was asked").isNotEmpty();
     }
 
@@ -324,7 +324,7 @@ class KarafIT {
                       steps:
                         - setBody:
                             constant: "%s"
-                        - to: direct:report-session
+                        - to: direct:session-reporter-report
                 """.formatted(ROUTE_FILE_KEY));
         Files.move(draft, routes.resolve("report-one-more.camel.yaml"), StandardCopyOption.ATOMIC_MOVE);
 

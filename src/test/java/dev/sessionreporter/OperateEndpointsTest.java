@@ -95,7 +95,7 @@ class OperateEndpointsTest extends ReporterTestSupport {
                 .contains("sessionreporter_dead_letter_failures_total 0.0");
         assertThat(after).contains("sessionreporter_soap_calls_seconds_bucket");
         // Camel's own route metrics are in the same registry, per route only (camel.metrics.route-policy-level=route)
-        assertThat(after).contains("camel_exchanges_total{").contains("routeId=\"report-session\"")
+        assertThat(after).contains("camel_exchanges_total{").contains("routeId=\"session-reporter-report\"")
                 .doesNotContain("eventType=\"context\"");
         assertNoSecrets(after);
         assertThat(queue().browse(QueueClient.INPUT_QUEUE)).isEmpty();

@@ -58,7 +58,7 @@ class OversizedAndSlowAnswersTest extends RawTcpServerTestSupport {
         CountingInvariant.of(keys).assertHolds(queue(), reported()::contains, context);
         assertThat(reported()).as("the keys answered well").containsExactlyInAnyOrderElementsOf(wellAnswered);
         // oversized and endless answers are not outages: with the six timeouts they stay under the breaker's threshold
-        assertThat(context.getRegistry().lookupByNameAndType("superOfficeCircuitState", CircuitState.class).isOpen())
+        assertThat(context.getRegistry().lookupByNameAndType("sessionReporterSuperOfficeCircuitState", CircuitState.class).isOpen())
                 .as("circuit breaker open").isFalse();
         Map<String, String> reasons = new HashMap<>();
         for (Message deadLetter : queue().browse(QueueClient.DEAD_LETTER_QUEUE)) {

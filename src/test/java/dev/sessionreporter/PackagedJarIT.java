@@ -78,7 +78,7 @@ class PackagedJarIT {
         JarProcess reporter = jars.start("demo", environment);
 
         // The first timer tick reports the demo keys of application-demo.properties through the simulator.
-        awaitLine(reporter, "Session \\S+ reported active: loginId=1001, .*route=timer-trigger");
+        awaitLine(reporter, "Session \\S+ reported active: loginId=1001, .*route=session-reporter-timer-trigger");
         assertThat(JarProcess.classDataArchiveOf(JAR)).as("the class-data archive of mvn package").isRegularFile();
         assertThat(reporter.output())
                 .as("the JVM maps the class-data archive written for this jar (a stale one only warns)")
@@ -90,13 +90,13 @@ class PackagedJarIT {
         Set<String> unknownKeys = new LinkedHashSet<>(demo.timerSessionKeys());
         unknownKeys.removeAll(demo.simulatorSessions().keySet());
         if (!unknownKeys.isEmpty()) {
-            awaitLine(reporter, "Session \\S+ dead-lettered: reason=SESSION_NOT_FOUND, .*route=timer-trigger");
+            awaitLine(reporter, "Session \\S+ dead-lettered: reason=SESSION_NOT_FOUND, .*route=session-reporter-timer-trigger");
         }
 
         // Another process puts a key on the queue through the embedded broker's TCP acceptor (BROKER_EMBEDDED_PORT).
         String queuedKey = demo.sessionKeyOf(1002);
         sendOverTcp(brokerPort, queuedKey);
-        awaitLine(reporter, "Session \\S+ reported active: loginId=1002, .*route=queue-trigger");
+        awaitLine(reporter, "Session \\S+ reported active: loginId=1002, .*route=session-reporter-queue-trigger");
         assertThat(brokerDataDir.resolve("journal"))
                 .as("the broker journal is in BROKER_EMBEDDED_DATA_DIR")
                 .isDirectory();
@@ -139,14 +139,14 @@ class PackagedJarIT {
         environment.put("REPORTER_TIMER_ENABLED", "false");
         String broker = "tcp://127.0.0.1:" + port(environment, "BROKER_EMBEDDED_PORT");
         JarProcess reporter = jars.start("demo", environment);
-        awaitLine(reporter, "Started queue-trigger");
+        awaitLine(reporter, "Started session-reporter-queue-trigger");
         String unknownKey = TestSecrets.sessionKey("jar0");
 
         JarProcess send = jars.start("send", Map.of(), "send", "--broker", broker, unknownKey);
         assertThat(send.waitForExit(REFUSE_TO_START)).isTrue();
         assertThat(send.exitValue()).as("send exit code").isZero();
         assertThat(send.output()).contains("Sent 1 session key(s)");
-        awaitLine(reporter, "Session jar0… dead-lettered: reason=SESSION_NOT_FOUND, .*route=queue-trigger");
+        awaitLine(reporter, "Session jar0… dead-lettered: reason=SESSION_NOT_FOUND, .*route=session-reporter-queue-trigger");
 
         JarProcess redrive = jars.start("redrive", Map.of(), "redrive", "--reason", "SESSION_NOT_FOUND", "--broker", broker);
         assertThat(redrive.waitForExit(REFUSE_TO_START)).isTrue();
@@ -163,7 +163,7 @@ class PackagedJarIT {
     void refusesToStartOnABrokerDataDirectoryOrPortAnotherReporterUses(@TempDir Path otherDataDir) throws Exception {
         Map<String, String> firstEnvironment = demoEnvironment();
         JarProcess first = jars.start("demo-first", firstEnvironment);
-        awaitLine(first, "Session \\S+ reported active: .*route=timer-trigger");
+        awaitLine(first, "Session \\S+ reported active: .*route=session-reporter-timer-trigger");
 
         // Same BROKER_EMBEDDED_DATA_DIR, ports of its own: before, its broker waited for the journal's lock for ever,
         // without a word, and so did the start.
@@ -191,7 +191,7 @@ class PackagedJarIT {
         assertThat(first.isAlive()).as("the first reporter keeps running").isTrue();
         String queuedKey = demo.sessionKeyOf(1002);
         sendOverTcp(port(firstEnvironment, "BROKER_EMBEDDED_PORT"), queuedKey);
-        awaitLine(first, "Session \\S+ reported active: loginId=1002, .*route=queue-trigger");
+        awaitLine(first, "Session \\S+ reported active: loginId=1002, .*route=session-reporter-queue-trigger");
     }
 
     /**
@@ -238,7 +238,7 @@ class PackagedJarIT {
                 "SIMULATOR_PORT", Integer.toString(freePortOtherThan(brokerPort)),
                 "BROKER_EMBEDDED_PORT", Integer.toString(brokerPort)));
         JarProcess demoRun = jars.startIn(folder, "demo-in-folder", demoEnvironment);
-        awaitLine(demoRun, "Session \\S+ dead-lettered: reason=SESSION_NOT_FOUND, .*route=timer-trigger");
+        awaitLine(demoRun, "Session \\S+ dead-lettered: reason=SESSION_NOT_FOUND, .*route=session-reporter-timer-trigger");
         demoRun.terminate();
         assertThat(demoRun.waitForExit(STOP)).isTrue();
         assertThat(folder.resolve("data/demo/broker/journal")).as("the demo's broker journal").isDirectory();
@@ -250,7 +250,7 @@ class PackagedJarIT {
             // prod's own default folders under ./data
             prodEnvironment.remove("BROKER_EMBEDDED_DATA_DIR");
             JarProcess prodRun = jars.startIn(folder, "prod-in-folder", prodEnvironment);
-            awaitLine(prodRun, "Started queue-trigger");
+            awaitLine(prodRun, "Started session-reporter-queue-trigger");
 
             JarProcess redrive = jars.startIn(folder, "redrive-in-folder", Map.of(), "redrive", "--broker",
                     "tcp://127.0.0.1:" + brokerPort);
@@ -266,7 +266,7 @@ class PackagedJarIT {
         Files.createDirectories(folder.resolve("routes"));
         JarProcess reporter = jars.startIn(folder, "empty-routes-folder", demoEnvironment());
 
-        awaitLine(reporter, "Session \\S+ reported active: loginId=1001, .*route=timer-trigger");
+        awaitLine(reporter, "Session \\S+ reported active: loginId=1001, .*route=session-reporter-timer-trigger");
     }
 
     /** A file in routes/ with a built-in file's name replaces it; renamed routes keep their behaviour. */
@@ -275,7 +275,7 @@ class PackagedJarIT {
         Files.createDirectories(folder.resolve("routes"));
         String builtIn = Files.readString(PROJECT_ROOT.resolve("routes/triggers.camel.yaml"));
         Files.writeString(folder.resolve("routes/triggers.camel.yaml"), builtIn
-                .replace("id: timer-trigger", "id: my-timer").replace("id: queue-trigger", "id: my-queue"));
+                .replace("id: session-reporter-timer-trigger", "id: my-timer").replace("id: session-reporter-queue-trigger", "id: my-queue"));
         Map<String, String> environment = demoEnvironment();
         JarProcess reporter = jars.startIn(folder, "replaced-triggers", environment);
 
@@ -284,7 +284,7 @@ class PackagedJarIT {
         sendOverTcp(port(environment, "BROKER_EMBEDDED_PORT"), demo.sessionKeyOf(1002));
         awaitLine(reporter, "Session \\S+ reported active: loginId=1002, .*route=my-queue");
         assertThat(reporter.output()).contains("triggers.camel.yaml (replaces the built-in one)")
-                .doesNotContain("route=timer-trigger").doesNotContain("route=queue-trigger");
+                .doesNotContain("route=session-reporter-timer-trigger").doesNotContain("route=session-reporter-queue-trigger");
     }
 
     @Test
@@ -303,7 +303,7 @@ class PackagedJarIT {
 
         assertExitsByItselfWithFailure(reporter);
         assertThat(reporter.output()).contains("Required routes are missing")
-                .contains("report-session").contains("call-customer-service").contains("dead-letter");
+                .contains("session-reporter-report").contains("session-reporter-call").contains("session-reporter-dead-letter");
     }
 
     /**
@@ -323,7 +323,7 @@ class PackagedJarIT {
             environment.put("BROKER_USERNAME", user);
             environment.put("BROKER_PASSWORD", password);
             JarProcess reporter = jars.start("prod-broker-user", environment);
-            awaitLine(reporter, "Started queue-trigger");
+            awaitLine(reporter, "Started session-reporter-queue-trigger");
             String broker = "tcp://127.0.0.1:" + brokerPort;
 
             JarProcess anonymous = jars.start("send-anonymous", Map.of(), "send", "--broker", broker, key);
@@ -334,7 +334,7 @@ class PackagedJarIT {
             JarProcess send = jars.start("send-as-user", credentials, "send", "--broker", broker, key);
             assertThat(send.waitForExit(REFUSE_TO_START)).isTrue();
             assertThat(send.exitValue()).as("send as the broker user").isZero();
-            awaitLine(reporter, "Session \\S+ reported active: loginId=4242, .*route=queue-trigger");
+            awaitLine(reporter, "Session \\S+ reported active: loginId=4242, .*route=session-reporter-queue-trigger");
 
             JarProcess redrive = jars.start("redrive-as-user", credentials, "redrive", "--broker", broker);
             assertThat(redrive.waitForExit(REFUSE_TO_START)).isTrue();
@@ -404,7 +404,7 @@ class PackagedJarIT {
         environment.put("REPORTER_TIMER_ENABLED", "false");
         JarProcess reporter = jars.start("prod-secrets-file", environment);
 
-        awaitLine(reporter, "Started queue-trigger");
+        awaitLine(reporter, "Started session-reporter-queue-trigger");
         reporter.terminate();
         assertThat(reporter.waitForExit(Duration.ofSeconds(30))).isTrue();
         assertThat(reporter.exitValue()).isZero();

@@ -137,7 +137,7 @@ class PoisonMessageTest extends ReporterTestSupport {
         assertThat(deadLetter).as("a message in the dead-letter queue").isNotNull();
         assertThat(deadLetter.getStringProperty(ReporterHeaders.FAILURE_REASON)).isEqualTo("INVALID_INPUT");
         assertThat(deadLetter.getIntProperty(ReporterHeaders.ATTEMPTS)).isZero();
-        assertThat(deadLetter.getStringProperty(ReporterHeaders.ROUTE_ID)).isEqualTo("queue-trigger");
+        assertThat(deadLetter.getStringProperty(ReporterHeaders.ROUTE_ID)).isEqualTo("session-reporter-queue-trigger");
         assertThat(deadLetter.getStringProperty(ReporterHeaders.FAILURE_DETAIL)).isNotBlank().doesNotContain(KEY);
         kept.check(deadLetter);
         assertConsumedOnceAndCommitted(messageId);
@@ -195,8 +195,8 @@ class PoisonMessageTest extends ReporterTestSupport {
         assertThat(ofMessage.get(0).redelivered()).isFalse();
         assertThat(ofMessage.get(0).outcome()).as("committed, not rolled back").isEqualTo("completed");
         assertThat(queue().browse(QueueClient.INPUT_QUEUE)).as("input queue").isEmpty();
-        assertThat(context.getRouteController().getRouteStatus("queue-trigger").isStarted()).isTrue();
-        assertThat(context.getRouteController().getRouteStatus("report-session").isStarted()).isTrue();
+        assertThat(context.getRouteController().getRouteStatus("session-reporter-queue-trigger").isStarted()).isTrue();
+        assertThat(context.getRouteController().getRouteStatus("session-reporter-report").isStarted()).isTrue();
     }
 
     /** What an XML writer must make of a text value: & and < always escaped, > where it ends ]]> (XML 1.0, 2.4). */

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The depth of the embedded broker's input and dead-letter queues on /observe/metrics: it rises while nobody
- * consumes and falls back to zero once the queue-trigger route has taken the keys; an unknown key shows up on the
+ * consumes and falls back to zero once the session-reporter-queue-trigger route has taken the keys; an unknown key shows up on the
  * dead-letter queue's gauge.
  */
 class QueueDepthMetricTest extends ReporterTestSupport {
@@ -41,7 +41,7 @@ class QueueDepthMetricTest extends ReporterTestSupport {
         assertThat(scrape).contains(DEPTH + "{" + INPUT).contains(DEPTH + "{" + DEAD_LETTERS);
         double deadLettersBefore = MANAGEMENT.metric(DEPTH, DEAD_LETTERS);
 
-        context.getRouteController().stopRoute("queue-trigger");
+        context.getRouteController().stopRoute("session-reporter-queue-trigger");
         List<String> keys = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             String key = TestSecrets.sessionKey("depth" + i);
@@ -52,7 +52,7 @@ class QueueDepthMetricTest extends ReporterTestSupport {
         queue().sendText(TestSecrets.sessionKey("depth-unknown"));
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(MANAGEMENT.metric(DEPTH, INPUT)).isEqualTo(5));
 
-        context.getRouteController().startRoute("queue-trigger");
+        context.getRouteController().startRoute("session-reporter-queue-trigger");
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             assertThat(keys).allSatisfy(key -> assertThat(SIMULATOR.acceptedReportCount(key)).isEqualTo(1));
             assertThat(MANAGEMENT.metric(DEPTH, INPUT)).isZero();

@@ -61,15 +61,15 @@ class QueueTriggerTest extends ReporterTestSupport {
         assertThat(request.sessionKey()).isEqualTo(key);
         // Nothing from the JMS message or Camel travels as an HTTP header
         assertThat(request.httpHeaders().keySet())
-                .noneMatch(name -> name.startsWith("jms") || name.startsWith("camel") || name.startsWith("sessionreporter"))
+                .noneMatch(name -> name.startsWith("session-reporter-jms") || name.startsWith("camel") || name.startsWith("sessionreporter"))
                 .doesNotContain("customercorrelation", "upgrade", "http2-settings");
 
         String line = result.getReceivedExchanges().get(0).getIn().getBody(String.class);
-        assertThat(line).contains("loginId=4711", "bare…", "route=queue-trigger", "attempts=1", "latency=")
+        assertThat(line).contains("loginId=4711", "bare…", "route=session-reporter-queue-trigger", "attempts=1", "latency=")
                 .doesNotContain(key);
 
         // CXF's WS-Policy engine is off (our WSDL attaches no policy): none of its interceptors ran for this call
-        Bus bus = context.getRegistry().lookupByNameAndType("customerService", CxfEndpoint.class).getBus();
+        Bus bus = context.getRegistry().lookupByNameAndType("sessionReporterCustomerService", CxfEndpoint.class).getBus();
         assertThat(bus.getOutInterceptors()).as("bus out interceptors")
                 .noneMatch(interceptor -> interceptor.getClass().getName().startsWith("org.apache.cxf.ws.policy"));
         assertThat(bus.getInInterceptors()).as("bus in interceptors")
@@ -80,7 +80,7 @@ class QueueTriggerTest extends ReporterTestSupport {
     void reportsJsonKeyFromQueue() throws Exception {
         String key = TestSecrets.sessionKey("json");
         SIMULATOR.addSession(key, 815);
-        NotifyBuilder done = new NotifyBuilder(context).fromRoute("queue-trigger").wereSentTo("mock:result")
+        NotifyBuilder done = new NotifyBuilder(context).fromRoute("session-reporter-queue-trigger").wereSentTo("mock:result")
                 .whenExactlyDone(1).create();
 
         queue().sendText("{\"sessionKey\":\"" + key + "\",\"source\":\"chat\"}");
@@ -147,11 +147,11 @@ class QueueTriggerTest extends ReporterTestSupport {
             SIMULATOR.addSession(key, 3000 + i);
             keys.add(key);
         }
-        context.getRouteController().suspendRoute("queue-trigger");
+        context.getRouteController().suspendRoute("session-reporter-queue-trigger");
         try {
             keys.forEach(queue()::sendText);
         } finally {
-            context.getRouteController().resumeRoute("queue-trigger");
+            context.getRouteController().resumeRoute("session-reporter-queue-trigger");
         }
 
         await().atMost(Duration.ofSeconds(60)).until(() -> keys.stream().allMatch(k -> SIMULATOR.acceptedReportCount(k) > 0));

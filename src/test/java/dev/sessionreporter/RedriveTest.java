@@ -58,7 +58,7 @@ class RedriveTest extends ReporterTestSupport {
 
     @AfterEach
     void restartReporting() throws Exception {
-        context.getRouteController().startRoute("queue-trigger");
+        context.getRouteController().startRoute("session-reporter-queue-trigger");
     }
 
     @Test
@@ -90,7 +90,7 @@ class RedriveTest extends ReporterTestSupport {
 
         // the cause is fixed; the reporter's queue route is stopped to catch the redriven messages as they arrive
         SIMULATOR.clearFailures();
-        context.getRouteController().stopRoute("queue-trigger");
+        context.getRouteController().stopRoute("session-reporter-queue-trigger");
         CommandResult redrive = runCommand("redrive", "--reason", "HTTP_ERROR", "--broker", brokerUrl());
 
         assertThat(redrive.exitCode()).isZero();
@@ -110,7 +110,7 @@ class RedriveTest extends ReporterTestSupport {
                 .as("the other reasons stay")
                 .containsExactlyInAnyOrder("SESSION_NOT_FOUND", "UNREACHABLE");
 
-        context.getRouteController().startRoute("queue-trigger");
+        context.getRouteController().startRoute("session-reporter-queue-trigger");
 
         await().atMost(Duration.ofSeconds(10)).until(() -> SIMULATOR.acceptedReportCount(textKey) == 1
                 && SIMULATOR.acceptedReportCount(bytesKey) == 1);
@@ -129,7 +129,7 @@ class RedriveTest extends ReporterTestSupport {
         }
         queue().sendText("not a key");
         awaitDeadLetters(4);
-        context.getRouteController().stopRoute("queue-trigger");
+        context.getRouteController().stopRoute("session-reporter-queue-trigger");
 
         CommandResult first = runCommand("redrive", "--reason", "SESSION_NOT_FOUND", "--max", "2", "--broker", brokerUrl());
 
@@ -159,7 +159,7 @@ class RedriveTest extends ReporterTestSupport {
         queue().send(QueueClient.INPUT_QUEUE, session -> session.createObjectMessage(new ArrayList<>(List.of("x"))));
         queue().sendBytes(large);
         awaitDeadLetters(3);
-        context.getRouteController().stopRoute("queue-trigger");
+        context.getRouteController().stopRoute("session-reporter-queue-trigger");
 
         CommandResult redrive = runCommand("redrive", "--reason", "invalid_input", "--broker", brokerUrl());
 

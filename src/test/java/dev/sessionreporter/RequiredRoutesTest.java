@@ -19,12 +19,12 @@ class RequiredRoutesTest {
 
     @Test
     void refusesToStartWithoutTheReportAndDeadLetterRoutes() throws Exception {
-        // report-session.camel.yaml left out: report-session, call-customer-service and dead-letter are missing
+        // report-session.camel.yaml left out: report-session, session-reporter-call and dead-letter are missing
         String error = startupError("classpath:routes/error-handling.camel.yaml,classpath:routes/triggers.camel.yaml,"
                 + "classpath:routes/timer-target.camel.yaml");
 
-        assertThat(error).contains("report-session").contains("call-customer-service").contains("dead-letter")
-                .doesNotContain("queue-trigger").doesNotContain("timer-key");
+        assertThat(error).contains("session-reporter-report").contains("session-reporter-call").contains("session-reporter-dead-letter")
+                .doesNotContain("session-reporter-queue-trigger").doesNotContain("session-reporter-timer-key");
     }
 
     @Test
@@ -32,12 +32,12 @@ class RequiredRoutesTest {
         Path triggers = dataDir.resolve("triggers.camel.yaml");
         // the built-in triggers, but the queue route without its routePolicy: the breaker could not pause it
         Files.writeString(triggers, Files.readString(Path.of("routes/triggers.camel.yaml"))
-                .replace("    routePolicy: queueConsumptionGate\n", ""));
+                .replace("    routePolicy: sessionReporterQueueConsumptionGate\n", ""));
 
         String error = startupError("classpath:routes/error-handling.camel.yaml,classpath:routes/report-session.camel.yaml,"
                 + "classpath:routes/timer-target.camel.yaml,file:" + triggers);
 
-        assertThat(error).contains("queue-trigger").contains("queueConsumptionGate");
+        assertThat(error).contains("session-reporter-queue-trigger").contains("sessionReporterQueueConsumptionGate");
     }
 
     private String startupError(String routes) throws Exception {

@@ -141,7 +141,7 @@ class SecretsNeverLeakTest extends ReporterTestSupport {
         Set<ObjectName> names = server.queryNames(new ObjectName("org.apache.camel:*"), null);
         assertThat(names).as("Camel's MBeans are registered").isNotEmpty()
                 .anyMatch(name -> "routes".equals(name.getKeyProperty("type"))
-                        && name.getKeyProperty("name").contains("queue-trigger"));
+                        && name.getKeyProperty("name").contains("session-reporter-queue-trigger"));
         Map<String, String> secrets = Map.of("the application token", TestSecrets.APPLICATION_TOKEN,
                 "the ticket", TestSecrets.TICKET, "the timer session key", TIMER_KEY);
         int read = 0;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -44,7 +45,7 @@ class SettingsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "Queue", "jms", "direct:report-session"})
+    @ValueSource(strings = {"", "Queue", "session-reporter-jms", "direct:session-reporter-report"})
     void refusesAnyOtherTimerTarget(String target) {
         assertThatThrownBy(() -> Settings.oneOf("reporter.timer.target", target, "report", "queue"))
                 .isInstanceOf(StartupConfigurationException.class)
@@ -52,19 +53,31 @@ class SettingsTest {
                 .hasMessageContaining("REPORTER_TIMER_TARGET");
     }
 
+    @Test
+    void refusesTheHostsJmsComponentNamingOursAndTheProperty() {
+        // an operator who copies a camel-jms URI from elsewhere: Camel would make a jms component without a broker
+        assertThatThrownBy(() -> Settings.requireOwnJmsComponent("reporter.queue.uri", "jms:queue:in?concurrentConsumers=2"))
+                .isInstanceOf(StartupConfigurationException.class)
+                .hasMessageContaining("reporter.queue.uri")
+                .hasMessageContaining("REPORTER_QUEUE_URI")
+                .hasMessageContaining("session-reporter-jms:queue:in)");
+        Settings.requireOwnJmsComponent("reporter.dead-letter.uri", "session-reporter-jms:queue:dlq");
+        Settings.requireOwnJmsComponent("reporter.dead-letter.uri", "log:dead");
+    }
+
     @ParameterizedTest
     @CsvSource({
-        "jms:queue:superoffice.session-active, superoffice.session-active",
-        "jms:queue:in?concurrentConsumers=2, in",
-        "jms:plain, plain",
-        "jms://queue:slashes, slashes"
+        "session-reporter-jms:queue:superoffice.session-active, superoffice.session-active",
+        "session-reporter-jms:queue:in?concurrentConsumers=2, in",
+        "session-reporter-jms:plain, plain",
+        "session-reporter-jms://queue:slashes, slashes"
     })
     void jmsQueueNameIsTheQueueOfACamelJmsUri(String uri, String queue) {
         assertThat(Settings.jmsQueueName(uri)).contains(queue);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"jms:topic:news", "jms:temp-queue:reply", "log:dev.sessionreporter.result", "direct:x", "jms:"})
+    @ValueSource(strings = {"session-reporter-jms:topic:news", "jms:temp-queue:reply", "log:dev.sessionreporter.result", "direct:x", "jms:"})
     void jmsQueueNameIsEmptyForAnythingButAJmsQueue(String uri) {
         assertThat(Settings.jmsQueueName(uri)).isEmpty();
     }

@@ -30,7 +30,7 @@ class ShippedRetrySettingsTest extends ReporterTestSupport {
         SIMULATOR.addSession(key, 3003);
         SIMULATOR.failFor(key, SimulatedFailure.failTimes(1, SimulatedFailure.httpStatus(503)));
 
-        template.sendBody("direct:timer-key", key);
+        template.sendBody("direct:session-reporter-timer-key", key);
 
         assertThat(SIMULATOR.acceptedReportCount(key)).isEqualTo(1);
         assertThat(SIMULATOR.requestsFor(key)).hasSize(2);

@@ -125,15 +125,15 @@ class ShippedSettingsTest extends CamelMainTestSupport {
     @Test
     @Order(6)
     void circuitBreakerOpensOnAnOutageAndClosesAfterTheShippedWait() {
-        CircuitBreaker breaker = context.getRegistry().lookupByNameAndType("superOfficeCircuitBreaker",
+        CircuitBreaker breaker = context.getRegistry().lookupByNameAndType("sessionReporterSuperOfficeCircuitBreaker",
                 CircuitBreaker.class);
         assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
         scenarios().circuitBreakerOpensOnAnOutageAndClosesAfterTheShippedWait(() -> {
             await().atMost(Duration.ofSeconds(30)).until(() -> breaker.getState() == CircuitBreaker.State.OPEN);
             await().atMost(Duration.ofSeconds(30)).until(
-                    () -> context.getRouteController().getRouteStatus("queue-trigger") == ServiceStatus.Suspended);
+                    () -> context.getRouteController().getRouteStatus("session-reporter-queue-trigger") == ServiceStatus.Suspended);
         });
         assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
-        assertThat(context.getRouteController().getRouteStatus("queue-trigger")).isEqualTo(ServiceStatus.Started);
+        assertThat(context.getRouteController().getRouteStatus("session-reporter-queue-trigger")).isEqualTo(ServiceStatus.Started);
     }
 }

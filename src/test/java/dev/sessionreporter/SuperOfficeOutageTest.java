@@ -53,7 +53,7 @@ class SuperOfficeOutageTest extends ReporterTestSupport {
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> afterOutage.stream().allMatch(key -> SIMULATOR.acceptedReportCount(key) == 1));
         assertThat(queue().browse(QueueClient.INPUT_QUEUE)).isEmpty();
-        assertThat(context.getRouteController().getRouteStatus("queue-trigger")).isEqualTo(ServiceStatus.Started);
+        assertThat(context.getRouteController().getRouteStatus("session-reporter-queue-trigger")).isEqualTo(ServiceStatus.Started);
     }
 
     @Test

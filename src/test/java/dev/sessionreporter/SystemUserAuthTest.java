@@ -76,7 +76,7 @@ class SystemUserAuthTest extends ReporterTestSupport {
                 .filter(request -> request.responseStatus() == 503).count() >= 1);
         assertThat(queue().receive(QueueClient.DEAD_LETTER_QUEUE, 500)).as("a login outage is no reason to dead-letter")
                 .isNull();
-        assertThat(context.getRegistry().lookupByNameAndType("superOfficeCredentialsCheck", CredentialsCheck.class).call()
+        assertThat(context.getRegistry().lookupByNameAndType("sessionReporterSuperOfficeCredentialsCheck", CredentialsCheck.class).call()
                 .getState()).isEqualTo(HealthCheck.State.DOWN);
 
         SIMULATOR.clearFailures();

@@ -21,9 +21,9 @@ class TimerDisabledTest extends ReporterTestSupport {
 
     @Test
     void aDisabledTimerNeverTakesTheLeadershipFromAnInstanceThatRunsIt() throws Exception {
-        assertThat(context.getRoute("timer-trigger")).as("no timer route").isNull();
+        assertThat(context.getRoute("session-reporter-timer-trigger")).as("no timer route").isNull();
         TimerLeadership leadership = new TimerLeadership(context,
-                context.getRegistry().lookupByNameAndType("timerLeaderPolicy", org.apache.camel.impl.cluster.ClusteredRoutePolicy.class));
+                context.getRegistry().lookupByNameAndType("sessionReporterTimerLeaderPolicy", org.apache.camel.impl.cluster.ClusteredRoutePolicy.class));
         assertThat(leadership.isCandidate()).isFalse();
 
         // another instance on the same lock folder and namespace

@@ -53,7 +53,7 @@ class TimerFirstTickTest extends ReporterTestSupport {
                 if (event instanceof CamelEvent.CamelContextRoutesStartedEvent) {
                     // hold the context in "starting" until this instance leads the timer (or a minute has passed)
                     TimerLeadership leadership = new TimerLeadership(camelContext,
-                camelContext.getRegistry().lookupByNameAndType("timerLeaderPolicy", org.apache.camel.impl.cluster.ClusteredRoutePolicy.class));
+                camelContext.getRegistry().lookupByNameAndType("sessionReporterTimerLeaderPolicy", org.apache.camel.impl.cluster.ClusteredRoutePolicy.class));
                     long giveUpAt = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
                     while (!leadership.isLeader() && System.nanoTime() < giveUpAt) {
                         Thread.sleep(20);

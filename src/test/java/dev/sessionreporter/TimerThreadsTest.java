@@ -14,7 +14,7 @@ import org.apache.camel.component.mock.MockEndpoint;
 import org.junit.jupiter.api.Test;
 
 /**
- * The tick's report threads (thread pool profile {@code timer-reports}) stay between ticks. Their keep-alive (60 s by
+ * The tick's report threads (thread pool profile {@code session-reporter-timer-reports}) stay between ticks. Their keep-alive (60 s by
  * default) is as long as the pause between two ticks (the period runs from the end of one tick), so with Camel's
  * default — core threads may time out — every tick created its threads anew. Here the keep-alive is 1 s and the ticks
  * 2 s apart: with time-outs allowed, every tick would report on new threads.
@@ -38,7 +38,7 @@ class TimerThreadsTest extends ReporterTestSupport {
         properties.setProperty("reporter.timer.session-keys", keys);
         properties.setProperty("reporter.timer.concurrency", Integer.toString(CONCURRENCY));
         // a 1 s keep-alive shorter than the period: the threads must stay anyway (allow-core-thread-time-out=false)
-        properties.setProperty("camel.threadpool.config[timer-reports].keep-alive-time", "1");
+        properties.setProperty("camel.threadpool.config[session-reporter-timer-reports].keep-alive-time", "1");
         // timer calls only, their results on a mock endpoint that records the threads
         properties.setProperty("reporter.queue.enabled", "false");
         properties.setProperty("reporter.result.uri", "mock:result");

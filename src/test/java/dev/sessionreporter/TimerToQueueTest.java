@@ -57,14 +57,14 @@ class TimerToQueueTest extends ReporterTestSupport {
         assertThat(QueueClient.property(ReporterHeaders.FAILURE_REASON, String.class).apply(deadLetter))
                 .isEqualTo("SESSION_NOT_FOUND");
         assertThat(QueueClient.property(ReporterHeaders.ROUTE_ID, String.class).apply(deadLetter))
-                .as("reported by a queue consumer").isEqualTo("queue-trigger");
+                .as("reported by a queue consumer").isEqualTo("session-reporter-queue-trigger");
         assertThat(metrics.get(ReporterMetrics.TIMER_LEADER).gauge().value()).as("the only instance leads").isEqualTo(1);
         queue().drain(QueueClient.DEAD_LETTER_QUEUE);
     }
 
     @Test
     void timerKeysOnTheQueueArePersistentMarkedAndExpireAfterOnePeriod() throws Exception {
-        context.getRouteController().stopRoute("queue-trigger");
+        context.getRouteController().stopRoute("session-reporter-queue-trigger");
         try {
             // the browse that saw the message is the one to inspect: a second one may come after it expired (400 ms)
             List<Message> waiting = await().atMost(Duration.ofSeconds(10))
@@ -78,7 +78,7 @@ class TimerToQueueTest extends ReporterTestSupport {
                     .isEqualTo(PERIOD_MILLIS);
         } finally {
             queue().drain(QueueClient.INPUT_QUEUE);
-            context.getRouteController().startRoute("queue-trigger");
+            context.getRouteController().startRoute("session-reporter-queue-trigger");
         }
     }
 
@@ -89,14 +89,14 @@ class TimerToQueueTest extends ReporterTestSupport {
     @Test
     void aTimerKeyMarkCopiedOntoAnotherKeyIsNotTrusted() throws Exception {
         String mark;
-        context.getRouteController().stopRoute("queue-trigger");
+        context.getRouteController().stopRoute("session-reporter-queue-trigger");
         try {
             Message timerMessage = await().atMost(Duration.ofSeconds(10))
                     .until(() -> queue().browse(QueueClient.INPUT_QUEUE), browsed -> !browsed.isEmpty()).get(0);
             mark = timerMessage.getStringProperty(ReporterHeaders.TIMER_KEY);
         } finally {
             queue().drain(QueueClient.INPUT_QUEUE);
-            context.getRouteController().startRoute("queue-trigger");
+            context.getRouteController().startRoute("session-reporter-queue-trigger");
         }
         String other = TestSecrets.sessionKey("copy");
         SIMULATOR.addSession(other, 815);
@@ -119,9 +119,9 @@ class TimerToQueueTest extends ReporterTestSupport {
 
     @Test
     void putsNoTimerKeyOnTheQueueWhileTheCircuitIsOpenAndCountsThemSkipped() throws Exception {
-        CircuitBreaker breaker = context.getRegistry().lookupByNameAndType("superOfficeCircuitBreaker", CircuitBreaker.class);
+        CircuitBreaker breaker = context.getRegistry().lookupByNameAndType("sessionReporterSuperOfficeCircuitBreaker", CircuitBreaker.class);
         MeterRegistry metrics = context.getRegistry().lookupByNameAndType("metricsRegistry", MeterRegistry.class);
-        context.getRouteController().stopRoute("queue-trigger");
+        context.getRouteController().stopRoute("session-reporter-queue-trigger");
         try {
             breaker.transitionToForcedOpenState();
             Thread.sleep(PERIOD_MILLIS); // a tick in progress may still send
@@ -136,7 +136,7 @@ class TimerToQueueTest extends ReporterTestSupport {
         } finally {
             breaker.transitionToDisabledState();
             queue().drain(QueueClient.INPUT_QUEUE);
-            context.getRouteController().startRoute("queue-trigger");
+            context.getRouteController().startRoute("session-reporter-queue-trigger");
         }
     }
 }

@@ -93,7 +93,7 @@ class TimerTriggerTest extends ReporterTestSupport {
         assertThat(request.applicationToken()).isEqualTo(TestSecrets.APPLICATION_TOKEN);
         assertThat(request.ticket()).isEqualTo(TestSecrets.TICKET);
         assertThat(request.timeZoneId()).isEqualTo(12);
-        assertThat(request.httpHeaders().keySet()).noneMatch(name -> name.startsWith("camel") || name.startsWith("jms"));
+        assertThat(request.httpHeaders().keySet()).noneMatch(name -> name.startsWith("camel") || name.startsWith("session-reporter-jms"));
     }
 
     @Test
@@ -103,7 +103,7 @@ class TimerTriggerTest extends ReporterTestSupport {
         assertThat(deadLetter).isNotNull();
         assertThat(((TextMessage) deadLetter).getText()).isEqualTo(UNKNOWN);
         assertThat(deadLetter.getStringProperty(ReporterHeaders.FAILURE_REASON)).isEqualTo("SESSION_NOT_FOUND");
-        assertThat(deadLetter.getStringProperty(ReporterHeaders.ROUTE_ID)).isEqualTo("timer-trigger");
+        assertThat(deadLetter.getStringProperty(ReporterHeaders.ROUTE_ID)).isEqualTo("session-reporter-timer-trigger");
         assertThat(deadLetter.getIntProperty(ReporterHeaders.ATTEMPTS)).isEqualTo(1);
     }
 }

@@ -42,7 +42,7 @@ class TlsHandshakeCutTest extends ReporterTestSupport {
 
     @Test
     void aHandshakeClosedOrResetIsRetriedAndCountsAgainstTheCircuitBreaker() throws Exception {
-        CircuitBreaker breaker = context.getRegistry().lookupByNameAndType("superOfficeCircuitBreaker", CircuitBreaker.class);
+        CircuitBreaker breaker = context.getRegistry().lookupByNameAndType("sessionReporterSuperOfficeCircuitBreaker", CircuitBreaker.class);
 
         SERVER.behave(RawTcpServer.closeDuringTlsHandshake());
         assertDeadLetteredAsTransientHandshakeFailure(TestSecrets.sessionKey("cutclose"), "TLS handshake cut");

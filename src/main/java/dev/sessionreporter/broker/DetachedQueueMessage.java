@@ -6,7 +6,7 @@ import org.apache.camel.support.DefaultMessage;
 import org.apache.camel.trait.message.MessageTrait;
 
 /**
- * The first step of the {@code queue-trigger} route: replaces camel-jms's message with a plain Camel message holding
+ * The first step of the {@code session-reporter-queue-trigger} route: replaces camel-jms's message with a plain Camel message holding
  * the same body, headers and redelivery flag. The route copies its message several times per key (the circuit breaker
  * works on a copy, the SOAP answer is a new message) and every copy of a camel-jms message reads the JMS message again
  * (message id, headers, properties): that was about a tenth of the queue path's CPU. The original JMS message is not

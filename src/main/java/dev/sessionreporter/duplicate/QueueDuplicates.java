@@ -9,7 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Duplicate suppression on the queue (the {@code idempotentConsumer} of the {@code queue-trigger} route): which key a
+ * Duplicate suppression on the queue (the {@code idempotentConsumer} of the {@code session-reporter-queue-trigger} route): which key a
  * queue message is checked under, and what happens to a suppressed duplicate — one INFO line in the log category
  * {@code dev.sessionreporter.duplicates} with the masked key, and a count ({@link #getSuppressedCount()}).
  */

@@ -8,7 +8,7 @@ public final class ReporterHeaders {
     public static final String FAILURE_DETAIL = "SessionReporterFailureDetail";
     /** Dead-letter header: how many times the server was called (or 0 when the input was rejected before calling it). */
     public static final String ATTEMPTS = "SessionReporterAttempts";
-    /** Dead-letter header: the id of the route that received the session key (timer-trigger, queue-trigger). */
+    /** Dead-letter header: the id of the route that received the session key (session-reporter-timer-trigger, session-reporter-queue-trigger). */
     public static final String ROUTE_ID = "SessionReporterRouteId";
     /** Result and dead-letter header: the session key masked for display (first 4 characters and an ellipsis). */
     public static final String MASKED_SESSION_KEY = "SessionReporterMaskedSessionKey";

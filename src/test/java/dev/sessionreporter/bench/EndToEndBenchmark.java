@@ -144,8 +144,8 @@ class EndToEndBenchmark {
             facts.put("queueConsumers", consumers);
             timerConcurrency = Integer.parseInt(context.resolvePropertyPlaceholders("{{reporter.timer.concurrency}}"));
             facts.put("timerConcurrency", timerConcurrency);
-            awaitRouteIdle(context, "timer-trigger");
-            context.getRouteController().stopRoute("timer-trigger");
+            awaitRouteIdle(context, "session-reporter-timer-trigger");
+            context.getRouteController().stopRoute("session-reporter-timer-trigger");
 
             try {
                 // ---- baselines (a) raw java.net.http and (b) bare CXF, at the queue's and at the timer's concurrency
@@ -178,24 +178,24 @@ class EndToEndBenchmark {
                     warmUp("queue", round -> {
                         // new keys each round: the same key again within reporter.duplicates.window is suppressed
                         char phase = WARMUP_PHASES.charAt(round % WARMUP_PHASES.length());
-                        context.getRouteController().suspendRoute("queue-trigger");
+                        context.getRouteController().suspendRoute("session-reporter-queue-trigger");
                         stub.track(phase, warmup);
                         preload(connection, phase, warmup, new long[warmup]);
                         settle();
                         Meter meter = new Meter(stub).start();
-                        context.getRouteController().resumeRoute("queue-trigger");
+                        context.getRouteController().resumeRoute("session-reporter-queue-trigger");
                         awaitTracked(stub, warmup, 600);
                         return meter.stop();
                     });
 
                     // preload N with the consumers suspended, then measure until the stub has seen all N
-                    context.getRouteController().suspendRoute("queue-trigger");
+                    context.getRouteController().suspendRoute("session-reporter-queue-trigger");
                     long[] enqueued = new long[queueMessages];
                     stub.track('Q', queueMessages);
                     preload(connection, 'Q', queueMessages, enqueued);
                     settle();
                     Meter meter = new Meter(stub).start();
-                    context.getRouteController().resumeRoute("queue-trigger");
+                    context.getRouteController().resumeRoute("session-reporter-queue-trigger");
                     awaitTracked(stub, queueMessages, 600 + queueMessages / 100);
                     meter.stop();
                     long[] backlog = new long[queueMessages];
@@ -275,12 +275,12 @@ class EndToEndBenchmark {
         stub.track(phase, timerKeys);
         Meter meter = new Meter(stub);
         TickStart tickStart = TickStart.on(context, meter);
-        context.getRouteController().startRoute("timer-trigger");
+        context.getRouteController().startRoute("session-reporter-timer-trigger");
         long tickStarted = tickStart.await();
         awaitTracked(stub, timerKeys, 600);
         meter.stop();
-        awaitRouteIdle(context, "timer-trigger");
-        context.getRouteController().stopRoute("timer-trigger");
+        awaitRouteIdle(context, "session-reporter-timer-trigger");
+        context.getRouteController().stopRoute("session-reporter-timer-trigger");
         tickStart.remove();
         // keys arrive in no fixed order: gaps between consecutive arrivals in time order
         long[] arrivals = new long[timerKeys];

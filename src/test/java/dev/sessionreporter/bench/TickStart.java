@@ -7,7 +7,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;
 
-/** Starts a {@link Meter} when the timer-trigger route's next exchange is created: the moment the timer fires. */
+/** Starts a {@link Meter} when the session-reporter-timer-trigger route's next exchange is created: the moment the timer fires. */
 final class TickStart extends EventNotifierSupport {
     private final CamelContext context;
     private final Meter meter;
@@ -41,7 +41,7 @@ final class TickStart extends EventNotifierSupport {
     @Override
     public boolean isEnabled(CamelEvent event) {
         return event instanceof CamelEvent.ExchangeCreatedEvent created
-                && "timer-trigger".equals(created.getExchange().getFromRouteId());
+                && "session-reporter-timer-trigger".equals(created.getExchange().getFromRouteId());
     }
 
     @Override
@@ -56,7 +56,7 @@ final class TickStart extends EventNotifierSupport {
     /** Waits for the tick and returns its System.nanoTime(); the meter is started by then. */
     long await() throws InterruptedException {
         if (!fired.await(120, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("the timer did not fire within 120 s of starting the timer-trigger route");
+            throw new IllegalStateException("the timer did not fire within 120 s of starting the session-reporter-timer-trigger route");
         }
         return firedAt;
     }

@@ -14,12 +14,12 @@ import org.apache.camel.support.EventNotifierSupport;
 import org.apache.camel.support.service.ServiceHelper;
 
 /**
- * Records every delivery of a JMS message to the {@code queue-trigger} route — its JMS message id, the broker's
+ * Records every delivery of a JMS message to the {@code session-reporter-queue-trigger} route — its JMS message id, the broker's
  * delivery count and how the exchange ended — so a test can prove a message was consumed exactly once and committed,
  * not rolled back and redelivered.
  */
 public final class QueueDeliveries extends EventNotifierSupport {
-    private static final String ROUTE = "queue-trigger";
+    private static final String ROUTE = "session-reporter-queue-trigger";
 
     /** One delivery: {@code outcome} is null while in flight, then "completed" (committed) or "failed" (rolled back). */
     public record Delivery(String jmsMessageId, int deliveryCount, boolean redelivered, String outcome) {
