@@ -30,7 +30,7 @@ class SettingsDurationTest {
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
             SchedulerEndpoint scheduler = camel.getEndpoint("scheduler:durations?delay=" + text + "&initialDelay=" + text,
                     SchedulerEndpoint.class);
-            JmsEndpoint jms = camel.getEndpoint("session-reporter-jms:queue:durations?timeToLive=" + text, JmsEndpoint.class);
+            JmsEndpoint jms = camel.getEndpoint("jms:queue:durations?timeToLive=" + text, JmsEndpoint.class);
 
             assertThat(scheduler.getDelay()).isEqualTo(millis);
             assertThat(scheduler.getInitialDelay()).isEqualTo(millis);
