@@ -1,8 +1,10 @@
 package dev.sessionreporter;
 
+import dev.sessionreporter.broker.ListDeadLetters;
 import dev.sessionreporter.broker.RedriveDeadLetters;
 import dev.sessionreporter.failure.Causes;
 import dev.sessionreporter.broker.SendSessionKeys;
+import dev.sessionreporter.simulator.SimulatorCommandLine;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -21,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * runs against the built-in SuperOffice simulator; {@code prod} never starts the simulator; any other name is refused
  * ({@link Profiles}).
  * <p>
- * The first argument {@code send} or {@code redrive} runs an operator command instead, {@code --help} lists them (see
- * README).
+ * The first argument {@code send}, {@code redrive}, {@code dead-letters} or {@code simulator} runs an operator command
+ * instead; {@code --help} lists them with their options and exit codes.
  * <p>
  * Exit codes: 0 after a clean stop (SIGTERM or Ctrl+C included: in-flight reports finish first, see
  * {@link ExitOnStop}); 1 when it cannot start, or when the stop took longer than {@code reporter.shutdown.timeout}
@@ -38,6 +40,8 @@ public final class SessionReporterApplication {
 
     /** Added to the stop bound of {@link ExitOnStop}: start-up may still be running, a cut-short call may still end. */
     private static final Duration STOP_MARGIN = Duration.ofSeconds(30);
+    /** How long a command (the simulator) may take to stop after a stop signal. */
+    private static final Duration COMMAND_STOP = Duration.ofSeconds(10);
     /** Camel's own default, used when a stop signal arrives before the CamelContext exists. */
     private static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(45);
 
@@ -46,14 +50,16 @@ public final class SessionReporterApplication {
 
     public static void main(String[] args) {
         if (isCommand(args)) {
-            System.exit(run(args));
+            // the simulator runs until a stop signal: its exit code is 0 then, not the signal's 143
+            ExitOnStop.install(() -> COMMAND_STOP).exit(run(args));
+            return;
         }
         ownJvmKeepsIdleConnections();
         Main main = createMain();
         // Artemis client threads are not daemons: always leave through System.exit (or, once a stop signal has begun
         // the JVM's shutdown, through the ExitOnStop hook) so that a failed start cannot hang.
         ExitOnStop exit = ExitOnStop.install(() -> longestStop(main));
-        exit.exit(run(main, args));
+        exit.exit(run(main, new String[0]));
     }
 
     /**
@@ -69,46 +75,73 @@ public final class SessionReporterApplication {
     }
 
     /**
-     * {@code send KEY...} and {@code redrive ...} run the operator commands of {@code broker/}; anything else starts the
-     * reporter (without the stop hook: used by tests). Returns the exit code.
+     * The commands: {@code run} (the default) starts the reporter (here without the stop hook: used by tests);
+     * {@code send}, {@code redrive}, {@code dead-letters} and {@code simulator} are the operator commands. Returns the
+     * exit code.
      */
     static int run(String[] args) {
-        String[] commandArgs = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
-        return switch (args.length == 0 ? "" : args[0]) {
+        String command = args.length == 0 || args[0].startsWith("-") && !isHelp(args[0]) ? "run" : args[0];
+        String[] commandArgs = args.length == 0 || !args[0].equals(command) ? args
+                : Arrays.copyOfRange(args, 1, args.length);
+        return switch (command) {
+            case "run" -> {
+                if (commandArgs.length > 0) {
+                    yield isHelp(commandArgs[0]) ? help(RUN_USAGE) : wrongArguments("run", "unknown option "
+                            + commandArgs[0] + " (settings come from application.properties, environment variables"
+                            + " or -Dname=value before -jar)", RUN_USAGE);
+                }
+                yield run(createMain(), commandArgs);
+            }
             case "send" -> SendSessionKeys.run(commandArgs);
             case "redrive" -> RedriveDeadLetters.run(commandArgs);
-            case "--help", "-help", "-h", "help" -> {
-                System.out.println(USAGE);
-                yield 0;
-            }
-            default -> {
-                if (args.length > 0 && !args[0].startsWith("-")) {
-                    System.err.println("Unknown command " + args[0] + "\n" + USAGE);
-                    yield 2;
-                }
-                // Camel Main's own options (-duration, -trace, ...): Camel Main reads them
-                yield run(createMain(), args);
-            }
+            case "dead-letters" -> ListDeadLetters.run(commandArgs);
+            case "simulator" -> SimulatorCommandLine.run(commandArgs);
+            case "--help", "-help", "-h", "help" -> help(USAGE);
+            default -> wrongArguments("session-reporter", "unknown command " + command, USAGE);
         };
     }
 
-    /** Not a start of the reporter: a command, the help, or a mistyped command. */
+    /** Anything but a plain start of the reporter: it needs no stop hook and leaves through System.exit. */
     private static boolean isCommand(String[] args) {
-        return args.length > 0 && (!args[0].startsWith("-") || List.of("--help", "-help", "-h").contains(args[0]));
+        return !(args.length == 0 || args.length == 1 && args[0].equals("run"));
     }
+
+    private static boolean isHelp(String arg) {
+        return List.of("--help", "-help", "-h", "help").contains(arg);
+    }
+
+    private static int help(String usage) {
+        System.out.println(usage);
+        return 0;
+    }
+
+    private static int wrongArguments(String command, String problem, String usage) {
+        System.err.println(command + ": " + problem);
+        System.err.println(usage);
+        return 2;
+    }
+
+    static final String RUN_USAGE = """
+            usage: java -jar session-reporter.jar [run]
+              Runs the reporter with ./application.properties and the active profile (CAMEL_MAIN_PROFILE: demo, the
+              default, or prod); settings come from that file, environment variables or -Dname=value before -jar.
+              exit codes: 0 after a clean stop, 1 it cannot start or a stop cut reports short, 2 wrong arguments""";
 
     static final String USAGE = """
             usage: java -jar session-reporter.jar [COMMAND [OPTIONS]]
-              without a command: runs the reporter with ./application.properties and the active profile
-              (CAMEL_MAIN_PROFILE), see README "Run" and "Configure"; it exits with 0 after a clean stop, 1 when it
-              cannot start or a stop cut reports short.
+            commands: run (the default), send, redrive, dead-letters, simulator; COMMAND --help shows one alone.
 
             %s
 
             %s
 
-            COMMAND --help shows a command's options alone."""
-            .formatted(SendSessionKeys.USAGE, RedriveDeadLetters.USAGE);
+            %s
+
+            %s
+
+            %s"""
+            .formatted(RUN_USAGE, SendSessionKeys.USAGE, RedriveDeadLetters.USAGE, ListDeadLetters.USAGE,
+                    SimulatorCommandLine.USAGE);
 
     private static Main createMain() {
         return createMain(activeProfile());

@@ -1,5 +1,6 @@
 package dev.sessionreporter.broker;
 
+import dev.sessionreporter.command.CommandOptions;
 import dev.sessionreporter.failure.FailureReason;
 import dev.sessionreporter.failure.ReporterHeaders;
 import jakarta.jms.Connection;
@@ -8,11 +9,9 @@ import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 
@@ -40,9 +39,9 @@ public final class RedriveDeadLetters {
               --to QUEUE       the input queue (default %s)
               --help           this text
               exit codes: 0 done, 1 the broker cannot be reached, 2 wrong arguments (nothing moved)"""
-            .formatted(String.join(", ", reasonNames()), SendSessionKeys.DEFAULT_BROKER, DEFAULT_DEAD_LETTER_QUEUE,
+            .formatted(String.join(", ", DeadLetterOptions.reasonNames()), SendSessionKeys.DEFAULT_BROKER, DEFAULT_DEAD_LETTER_QUEUE,
                     SendSessionKeys.DEFAULT_QUEUE);
-    private static final List<String> OPTIONS = List.of("--broker", "--from", "--to", "--reason", "--max");
+    private static final List<String> OPTIONS = List.of("--from", "--to");
     /** Properties the redriven message does not carry: the reporter's failure headers, JMS-defined and Artemis ones. */
     private static final List<String> DROPPED_PROPERTY_PREFIXES = List.of("SessionReporter", "JMSX", "JMS_", "_AMQ", "__AMQ");
 
@@ -56,47 +55,25 @@ public final class RedriveDeadLetters {
 
     /** Runs the command; returns the exit code (0 done, 1 broker failure, 2 wrong arguments). */
     public static int run(String[] args) {
-        String broker = SendSessionKeys.DEFAULT_BROKER;
-        String from = DEFAULT_DEAD_LETTER_QUEUE;
-        String to = SendSessionKeys.DEFAULT_QUEUE;
-        FailureReason reason = null;
-        int max = 0;
+        DeadLetterOptions options;
         try {
-            for (int i = 0; i < args.length; i++) {
-                String option = args[i];
-                if (option.equals("--help") || option.equals("-h")) {
-                    System.out.println(USAGE);
-                    return 0;
-                }
-                if (!OPTIONS.contains(option)) {
-                    return usage("unknown option " + option);
-                }
-                String value = i + 1 < args.length ? args[++i] : null;
-                if (value == null || value.startsWith("--")) {
-                    return usage(option + " needs a value");
-                }
-                switch (option) {
-                    case "--broker" -> broker = value;
-                    case "--from" -> from = value;
-                    case "--to" -> to = value;
-                    case "--reason" -> reason = FailureReason.valueOf(value.strip().toUpperCase(Locale.ROOT));
-                    case "--max" -> max = Integer.parseInt(value.strip());
-                    default -> throw new IllegalStateException("option without handling: " + option);
-                }
-            }
-        } catch (IllegalArgumentException e) {
-            return usage("--reason must be one of " + String.join(", ", reasonNames()) + "; --max a number");
+            options = DeadLetterOptions.parse(args, OPTIONS);
+        } catch (CommandOptions.WrongArguments e) {
+            return usage(e.getMessage());
         }
-        if (max < 0) {
-            return usage("--max must not be negative");
+        if (options.help()) {
+            System.out.println(USAGE);
+            return 0;
         }
+        String from = options.options().value("--from").orElse(DEFAULT_DEAD_LETTER_QUEUE);
+        String to = options.options().value("--to").orElse(SendSessionKeys.DEFAULT_QUEUE);
         try {
-            int moved = redrive(broker, from, to, reason, max);
-            System.out.println("Moved " + moved + " dead-lettered message(s)"
-                    + (reason == null ? "" : " with reason " + reason) + " from " + from + " to " + to + " at " + broker);
+            int moved = redrive(options.broker(), from, to, options.reason(), options.max());
+            System.out.println("Moved " + moved + " dead-lettered message(s)" + options.withReason() + " from " + from
+                    + " to " + to + " at " + options.broker());
             return 0;
         } catch (JMSException e) {
-            System.err.println("Redrive failed: " + e.getMessage() + " (broker " + broker + ")");
+            System.err.println("Redrive failed: " + e.getMessage() + " (broker " + options.broker() + ")");
             return 1;
         }
     }
@@ -107,7 +84,7 @@ public final class RedriveDeadLetters {
      */
     public static int redrive(String brokerUrl, String from, String to, FailureReason reason, int max)
             throws JMSException {
-        String selector = reason == null ? null : ReporterHeaders.FAILURE_REASON + " = '" + reason.name() + "'";
+        String selector = DeadLetterOptions.selector(reason);
         try (ActiveMQConnectionFactory factory = BrokerCredentials.fromEnvironment().connectionFactory(brokerUrl);
                 Connection connection = factory.createConnection();
                 Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
@@ -146,10 +123,6 @@ public final class RedriveDeadLetters {
         for (Map.Entry<String, Object> property : kept.entrySet()) {
             message.setObjectProperty(property.getKey(), property.getValue());
         }
-    }
-
-    private static List<String> reasonNames() {
-        return Arrays.stream(FailureReason.values()).map(Enum::name).toList();
     }
 
     private static int usage(String problem) {
