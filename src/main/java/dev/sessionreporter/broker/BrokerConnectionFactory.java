@@ -46,7 +46,7 @@ public final class BrokerConnectionFactory {
         }
         if (!urlSets(url, "consumerWindowSize")) {
             // A small window: the next message is already on its way while one is reported (with 0 every receive is a
-            // round trip to the broker, which halved the queue path's throughput), yet a consumer holds only a few
+            // round trip to the broker), yet a consumer holds only a few
             // messages that another consumer or instance could have taken. Buffered messages that were not received
             // go back on a rollback or close without counting as a delivery attempt.
             artemis.setConsumerWindowSize(consumerWindowSize);

@@ -34,8 +34,8 @@ import javax.net.ssl.SSLServerSocket;
  * The simulator's own small HTTP/1.1 server: one thread per connection, keep-alive, request bodies with
  * {@code Content-Length} or chunked, optional TLS 1.2/1.3. Each answer (status line, headers, body) goes out in one
  * write with a fixed {@code Content-Length} on a socket with {@code TCP_NODELAY}, as IIS answers: with the JDK's
- * HTTP server, headers and body were two writes and Nagle held the body back for the client's delayed ACK (~40 ms per
- * answer), which only a JVM-wide system property could switch off.
+ * HTTP server, headers and body are two writes and Nagle holds the body back for the client's delayed ACK, which only
+ * a JVM-wide system property could switch off.
  */
 final class SimHttpServer implements AutoCloseable {
 

@@ -80,7 +80,7 @@ public final class CustomerServiceEndpoint {
         endpoint.setDefaultOperationNamespace(CustomerServiceContract.NAMESPACE);
         // The calling thread waits for the answer: transacted JMS consumers must commit on the thread that received.
         endpoint.setSynchronous(true);
-        // CXF's default conduit (java.net.http) starts a thread per request and halves throughput here; the
+        // CXF's default conduit (java.net.http) starts a thread per request; the
         // HttpURLConnection conduit, for this endpoint only (the system property would switch every CXF client).
         endpoint.setProperties(new HashMap<>(Map.of("force.urlconnection.http.conduit", Boolean.TRUE)));
         endpoint.setCxfConfigurer(new TimeoutsConfigurer(connectTimeoutMillis, receiveTimeoutMillis, maxAnswerBytes,

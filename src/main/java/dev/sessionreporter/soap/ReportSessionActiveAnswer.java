@@ -172,7 +172,7 @@ public class ReportSessionActiveAnswer {
 
     /**
      * The answer's first body element as CXF read it. {@link CxfPayload#getBody()} would copy each body source into a
-     * new document (~2 % of a queued report's CPU); the DOM CXF built is read in place, other sources are converted.
+     * new document for every answer; the DOM CXF built is read in place, other sources are converted.
      */
     private static Element firstBodyElement(CxfPayload<?> payload) {
         List<Source> sources = payload.getBodySources();
