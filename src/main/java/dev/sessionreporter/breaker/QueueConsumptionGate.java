@@ -6,6 +6,7 @@ import io.github.resilience4j.circuitbreaker.event.CircuitBreakerOnStateTransiti
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
+import java.util.function.Consumer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.Route;
@@ -24,12 +25,12 @@ import org.slf4j.LoggerFactory;
  */
 public class QueueConsumptionGate extends RoutePolicySupport {
     /** A key no session has: the server answers Response=0, which proves it is up without touching a real session. */
-    static final String PROBE_SESSION_KEY = "session-reporter-circuit-breaker-probe";
+    public static final String PROBE_SESSION_KEY = "session-reporter-circuit-breaker-probe";
     private static final Logger LOG = LoggerFactory.getLogger(QueueConsumptionGate.class);
 
-    private final CamelContext camelContext;
+    private volatile CamelContext camelContext;
     private final CircuitBreaker circuitBreaker;
-    private final String probeEndpoint;
+    private final Consumer<ProducerTemplate> probe;
     private final List<Route> queueRoutes = new CopyOnWriteArrayList<>();
     private boolean listening;
     private ExecutorService executor;
@@ -39,11 +40,23 @@ public class QueueConsumptionGate extends RoutePolicySupport {
     public QueueConsumptionGate(CamelContext camelContext, CircuitBreaker circuitBreaker, String probeEndpoint) {
         this.camelContext = camelContext;
         this.circuitBreaker = circuitBreaker;
-        this.probeEndpoint = probeEndpoint;
+        this.probe = probes -> probeThrough(probes, probeEndpoint);
+    }
+
+    /**
+     * For a route template's local bean, made before any CamelContext is at hand: the context is the guarded route's,
+     * and {@code probe} makes the half-open probe call (through {@code circuitBreaker}, so that its outcome counts).
+     */
+    public QueueConsumptionGate(CircuitBreaker circuitBreaker, Consumer<ProducerTemplate> probe) {
+        this.circuitBreaker = circuitBreaker;
+        this.probe = probe;
     }
 
     @Override
     public void onInit(Route route) {
+        if (camelContext == null) {
+            camelContext = route.getCamelContext();
+        }
         queueRoutes.add(route);
     }
 
@@ -127,6 +140,10 @@ public class QueueConsumptionGate extends RoutePolicySupport {
     }
 
     private void probe() {
+        probe.accept(probes);
+    }
+
+    private static void probeThrough(ProducerTemplate probes, String probeEndpoint) {
         var result = probes.request(probeEndpoint,
                 exchange -> exchange.setProperty(ReporterHeaders.SESSION_KEY_PROPERTY, PROBE_SESSION_KEY));
         // success or failure is recorded by the circuit breaker itself; a failed probe re-opens it

@@ -18,11 +18,18 @@ public class QueueDuplicates {
 
     private final SessionKeyInput input;
     private final Duration window;
+    private final String windowSetting;
     private final AtomicLong suppressed = new AtomicLong();
 
     public QueueDuplicates(SessionKeyInput input, Duration window) {
+        this(input, window, "reporter.duplicates.window");
+    }
+
+    /** @param windowSetting the setting the log line names for the window (a route template's parameter) */
+    public QueueDuplicates(SessionKeyInput input, Duration window, String windowSetting) {
         this.input = input;
         this.window = window;
+        this.windowSetting = windowSetting;
     }
 
     /**
@@ -42,8 +49,8 @@ public class QueueDuplicates {
     public void suppress(Exchange exchange) {
         long count = suppressed.incrementAndGet();
         LOG.info("Session {} suppressed as a duplicate: it arrived on the queue again within {} "
-                + "(reporter.duplicates.window) of an arrival that is reported or being reported; suppressed so far: {}",
-                SessionKeyMask.mask(keyOf(exchange)), text(window), count);
+                + "({}) of an arrival that is reported or being reported; suppressed so far: {}",
+                SessionKeyMask.mask(keyOf(exchange)), text(window), windowSetting, count);
     }
 
     private static String text(Duration duration) {
