@@ -30,6 +30,7 @@ import dev.sessionreporter.operate.CredentialsCheck;
 import dev.sessionreporter.operate.ReportSummaryLog;
 import dev.sessionreporter.operate.ReporterMetrics;
 import dev.sessionreporter.operate.SuperOfficeCalls;
+import dev.sessionreporter.operate.StartupBanner;
 import dev.sessionreporter.operate.SuperOfficeReachableCheck;
 import dev.sessionreporter.operate.TimerLeaderCheck;
 import dev.sessionreporter.operate.TimerLeadership;
@@ -503,7 +504,8 @@ public class SessionReporterConfiguration implements CamelConfiguration {
         Settings.requireHttpUrl("superoffice.url", superOfficeUrl);
         Settings.requireOwnJmsComponent("reporter.queue.uri", queueUri);
         Settings.requireOwnJmsComponent("reporter.dead-letter.uri", deadLetterUri);
-        LOG.info("SuperOffice credentials: auth mode {}", authMode().propertyValue());
+        // the start-up banner names the mode; resolved here, so that a wrong mode stops the start first
+        LOG.debug("SuperOffice credentials: auth mode {}", authMode().propertyValue());
         requireHttpsUnlessLoopback(demo);
         checkTimerQueueSecret();
         if ("queue".equals(timerTarget) && !Boolean.parseBoolean(queueEnabled.strip())) {
@@ -520,6 +522,7 @@ public class SessionReporterConfiguration implements CamelConfiguration {
         }
         camelContext.addService(queueConsumptionGate(camelContext), true, false);
         camelContext.addStartupListener(new RequiredRoutes(Boolean.parseBoolean(timerEnabled.strip()), queueUri));
+        camelContext.addStartupListener(new StartupBanner());
         configureShutdown(camelContext);
         camelContext.getManagementStrategy().addEventNotifier(superOfficeCalls(camelContext));
         if (loginAtStart) {

@@ -94,7 +94,7 @@ class OperatorCommandsTest extends ReporterTestSupport {
             message.setStringProperty(ReporterHeaders.FAILURE_REASON, "SESSION_NOT_FOUND");
             message.setStringProperty(ReporterHeaders.MASKED_SESSION_KEY, SessionKeyMask.mask(key));
             message.setIntProperty(ReporterHeaders.ATTEMPTS, 1);
-            message.setStringProperty(ReporterHeaders.ROUTE_ID, "queue-trigger");
+            message.setStringProperty(ReporterHeaders.ROUTE_ID, "session-reporter-queue-trigger");
             message.setStringProperty(ReporterHeaders.FAILURE_DETAIL, "Response=0: the server does not know this session");
             return message;
         });
@@ -112,7 +112,7 @@ class OperatorCommandsTest extends ReporterTestSupport {
         assertThat(notFound.output().lines()).hasSize(2);
         assertThat(notFound.output().lines().findFirst().orElseThrow())
                 .contains("SESSION_NOT_FOUND", "session " + SessionKeyMask.mask(key), "attempts=1",
-                        "route=queue-trigger", "Response=0: the server does not know this session");
+                        "route=session-reporter-queue-trigger", "Response=0: the server does not know this session");
         // the body holds the full key: never printed
         assertThat(all.output() + all.errors()).doesNotContain(key, TestSecrets.sessionKey("k6"));
         assertThat(queue().browse(QueueClient.DEAD_LETTER_QUEUE)).hasSize(2);

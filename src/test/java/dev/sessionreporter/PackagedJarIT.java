@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -44,6 +45,10 @@ class PackagedJarIT {
     private static final Duration STOP = Duration.ofSeconds(30);
     private static final Duration REFUSE_TO_START = Duration.ofSeconds(60);
     private static final String INPUT_QUEUE = "superoffice.session-active";
+    /** The first line of the start-up banner, logged once every route (the queue consumer too) has started. */
+    private static final String STARTED = "Session reporter started \\(profile ";
+    /** What the console may print before the first report: the banner, the demo warning and a few notes. */
+    private static final int MAX_LINES_BEFORE_FIRST_REPORT = 35;
 
     private static DemoProfileSettings demo;
 
@@ -79,6 +84,20 @@ class PackagedJarIT {
 
         // The first timer tick reports the demo keys of application-demo.properties through the simulator.
         awaitLine(reporter, "Session \\S+ reported active: loginId=1001, .*route=session-reporter-timer-trigger");
+        List<String> console = reporter.output().lines().toList();
+        int firstReport = console.stream().filter(line -> line.contains(" reported active: ")).findFirst()
+                .map(console::indexOf).orElseThrow();
+        assertThat(firstReport).as("console lines before the first report:%n%s",
+                String.join("\n", console.subList(0, firstReport))).isLessThanOrEqualTo(MAX_LINES_BEFORE_FIRST_REPORT);
+        int banner = console.indexOf(console.stream().filter(line -> line.contains("Session reporter started (profile demo"))
+                .findFirst().orElseThrow());
+        List<String> bannerLines = console.subList(banner, firstReport).stream()
+                .takeWhile(line -> line == console.get(banner) || line.startsWith("  ")).toList();
+        assertThat(bannerLines).as("the start-up banner").hasSizeBetween(5, 20)
+                .anyMatch(line -> line.contains("SuperOffice  http://127.0.0.1:" + simulatorPort + "/Cust00000/"))
+                .anyMatch(line -> line.contains("management   http://127.0.0.1:" + managementPort + "/observe/health"));
+        assertThat(reporter.output()).as("Camel's property summaries only at DEBUG")
+                .doesNotContain("Property-placeholders summary").doesNotContain("Auto-configuration summary");
         assertThat(JarProcess.classDataArchiveOf(JAR)).as("the class-data archive of mvn package").isRegularFile();
         assertThat(reporter.output())
                 .as("the JVM maps the class-data archive written for this jar (a stale one only warns)")
@@ -139,7 +158,7 @@ class PackagedJarIT {
         environment.put("REPORTER_TIMER_ENABLED", "false");
         String broker = "tcp://127.0.0.1:" + port(environment, "BROKER_EMBEDDED_PORT");
         JarProcess reporter = jars.start("demo", environment);
-        awaitLine(reporter, "Started session-reporter-queue-trigger");
+        awaitLine(reporter, STARTED);
         String unknownKey = TestSecrets.sessionKey("jar0");
 
         JarProcess send = jars.start("send", Map.of(), "send", "--broker", broker, unknownKey);
@@ -147,6 +166,12 @@ class PackagedJarIT {
         assertThat(send.exitValue()).as("send exit code").isZero();
         assertThat(send.output()).contains("Sent 1 session key(s)");
         awaitLine(reporter, "Session jar0… dead-lettered: reason=SESSION_NOT_FOUND, .*route=session-reporter-queue-trigger");
+
+        JarProcess list = jars.start("dead-letters", Map.of(), "dead-letters", "--broker", broker);
+        assertThat(list.waitForExit(REFUSE_TO_START)).isTrue();
+        assertThat(list.exitValue()).as("dead-letters exit code").isZero();
+        assertThat(list.output()).contains("SESSION_NOT_FOUND  session jar0…  attempts=1  route=session-reporter-queue-trigger",
+                "1 dead-lettered message(s) on superoffice.session-active.DLQ");
 
         JarProcess redrive = jars.start("redrive", Map.of(), "redrive", "--reason", "SESSION_NOT_FOUND", "--broker", broker);
         assertThat(redrive.waitForExit(REFUSE_TO_START)).isTrue();
@@ -156,7 +181,34 @@ class PackagedJarIT {
         // back on the input queue, the reporter takes it again (the server still does not know it)
         await().atMost(START_AND_REPORT).until(() -> reporter.output().lines()
                 .filter(line -> line.contains("Session jar0… dead-lettered: reason=SESSION_NOT_FOUND")).count() == 2);
-        assertThat(send.output() + redrive.output() + reporter.output()).doesNotContain(unknownKey.substring(4));
+        assertThat(send.output() + list.output() + redrive.output() + reporter.output())
+                .doesNotContain(unknownKey.substring(4));
+    }
+
+    /** README "Run": the prod profile tried without a tenant, against the jar's own simulator command. */
+    @Test
+    void prodProfileReportsToTheSimulatorCommandOfTheJar() throws Exception {
+        int simulatorPort = FreePort.find();
+        String knownKey = TestSecrets.sessionKey("jarsim1");
+        JarProcess simulator = jars.start("simulator", Map.of("SIMULATOR_TICKET", TestSecrets.TICKET,
+                "SIMULATOR_APPLICATION_TOKEN", TestSecrets.APPLICATION_TOKEN), "simulator", "--port",
+                Integer.toString(simulatorPort), "--session", knownKey + "=1001");
+        awaitLine(simulator, "simulator listening on http://127.0.0.1:" + simulatorPort + "/");
+        Map<String, String> environment = ProdEnvironment.of("http://127.0.0.1:" + simulatorPort
+                + "/Cust00000/Remote/Services88/CustomerService.svc", freePortOtherThan(simulatorPort), brokerDataDir);
+        environment.put("REPORTER_TIMER_ENABLED", "true");
+        environment.put("REPORTER_TIMER_SESSION_KEYS", knownKey + "," + TestSecrets.sessionKey("jarsim2"));
+        environment.put("REPORTER_MANAGEMENT_PORT", Integer.toString(FreePort.find()));
+
+        JarProcess reporter = jars.start("prod-against-simulator-command", environment);
+
+        awaitLine(reporter, "Session jars… reported active: loginId=1001, .*route=session-reporter-timer-trigger");
+        awaitLine(reporter, "Session jars… dead-lettered: reason=SESSION_NOT_FOUND, .*route=session-reporter-timer-trigger");
+        simulator.terminate();
+        assertThat(simulator.waitForExit(STOP)).isTrue();
+        assertThat(simulator.exitValue()).as("the simulator command after SIGTERM").isZero();
+        assertThat(reporter.output() + simulator.output()).doesNotContain(knownKey, TestSecrets.TICKET,
+                TestSecrets.APPLICATION_TOKEN);
     }
 
     @Test
@@ -250,7 +302,7 @@ class PackagedJarIT {
             // prod's own default folders under ./data
             prodEnvironment.remove("BROKER_EMBEDDED_DATA_DIR");
             JarProcess prodRun = jars.startIn(folder, "prod-in-folder", prodEnvironment);
-            awaitLine(prodRun, "Started session-reporter-queue-trigger");
+            awaitLine(prodRun, STARTED);
 
             JarProcess redrive = jars.startIn(folder, "redrive-in-folder", Map.of(), "redrive", "--broker",
                     "tcp://127.0.0.1:" + brokerPort);
@@ -323,7 +375,7 @@ class PackagedJarIT {
             environment.put("BROKER_USERNAME", user);
             environment.put("BROKER_PASSWORD", password);
             JarProcess reporter = jars.start("prod-broker-user", environment);
-            awaitLine(reporter, "Started session-reporter-queue-trigger");
+            awaitLine(reporter, STARTED);
             String broker = "tcp://127.0.0.1:" + brokerPort;
 
             JarProcess anonymous = jars.start("send-anonymous", Map.of(), "send", "--broker", broker, key);
@@ -404,7 +456,7 @@ class PackagedJarIT {
         environment.put("REPORTER_TIMER_ENABLED", "false");
         JarProcess reporter = jars.start("prod-secrets-file", environment);
 
-        awaitLine(reporter, "Started session-reporter-queue-trigger");
+        awaitLine(reporter, STARTED);
         reporter.terminate();
         assertThat(reporter.waitForExit(Duration.ofSeconds(30))).isTrue();
         assertThat(reporter.exitValue()).isZero();

@@ -65,7 +65,7 @@ class ShippedSettingsIT {
                 "REPORTER_CLUSTER_FILE_ROOT", folder.resolve("cluster").toString(),
                 "REPORTER_MANAGEMENT_PORT", Integer.toString(managementPort));
         reporter = jars.start("prod-shipped", environment);
-        Pattern started = Pattern.compile("Started session-reporter-queue-trigger");
+        Pattern started = Pattern.compile("Session reporter started \\(profile prod");
         await("the jar's queue consumer").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
                 .failFast("the reporter exited", () -> !reporter.isAlive())
                 .until(() -> reporter.output().lines().anyMatch(line -> started.matcher(line).find()));
