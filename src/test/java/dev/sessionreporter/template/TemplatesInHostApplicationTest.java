@@ -89,6 +89,10 @@ class TemplatesInHostApplicationTest {
                 + CustomerServiceSimulator.CUSTOMER_SERVICE_PATH);
         settings.setProperty("crm.timer-keys", TIMER_KEY + "," + TIMER_UNKNOWN_KEY);
         settings.setProperty("crm.timer-keys-file", keysFile.toString());
+        // the names the README's example uses
+        settings.setProperty("superoffice.url", SIMULATOR.customerServiceUrl());
+        settings.setProperty("superoffice.application-token", TestSecrets.APPLICATION_TOKEN);
+        settings.setProperty("superoffice.ticket", TestSecrets.TICKET);
         host.getPropertiesComponent().setInitialProperties(settings);
         // the host's own JMS component: the only thing the templates need from it
         host.addComponent("jms", JmsComponent.jmsComponent(new ActiveMQConnectionFactory("tcp://127.0.0.1:" + brokerPort)));
@@ -117,6 +121,7 @@ class TemplatesInHostApplicationTest {
         loader.loadRoutes(ResourceHelper.resolveMandatoryResource(host,
                 "classpath:session-reporter/templates.camel.yaml"));
         loader.loadRoutes(ResourceHelper.fromString("host-routes.camel.yaml", HOST_ROUTES));
+        loader.loadRoutes(ResourceHelper.fromString("readme.camel.yaml", readmeExample()));
         host.start();
     }
 
@@ -237,6 +242,39 @@ class TemplatesInHostApplicationTest {
                     value: "{{crm.ticket}}"
             """;
 
+    @Test
+    void theReadmesExampleReportsTheKeysOfItsQueue() throws Exception {
+        String key = TestSecrets.sessionKey("rdme");
+        SIMULATOR.addSession(key, 4716);
+
+        queues.send("sessions", session -> session.createTextMessage(key));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> SIMULATOR.acceptedReportCount(key) == 1);
+        assertThat(host.getRoute("crm-sessions-queue")).isNotNull();
+        assertThat(host.getRoute("crm-sessions-queue-call")).isNotNull();
+    }
+
+    /** The templatedRoute example of the README's section "Use it in your Camel application". */
+    private static String readmeExample() throws Exception {
+        String readme = Files.readString(Path.of("README.md"));
+        int section = readme.indexOf("**Route templates.**");
+        int start = readme.indexOf("```yaml\n", section) + "```yaml\n".length();
+        return readme.substring(start, readme.indexOf("```", start));
+    }
+
+    /** The queue template's result for {@code key} (others, of earlier tests, are passed over), or null. */
+    private static Message resultFor(String key, long timeoutMillis) throws Exception {
+        String masked = key.substring(0, 4) + "…";
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        for (long left = timeoutMillis; left > 0; left = deadline - System.currentTimeMillis()) {
+            Message result = queues.receive("host.reported", left);
+            if (result != null && masked.equals(result.getStringProperty(ReporterHeaders.MASKED_SESSION_KEY))) {
+                return result;
+            }
+        }
+        return null;
+    }
+
     @AfterAll
     static void stopHost() throws Exception {
         if (host != null) {
@@ -262,7 +300,7 @@ class TemplatesInHostApplicationTest {
 
         queues.send("host.sessions", session -> session.createTextMessage(key));
 
-        Message result = queues.receive("host.reported", 10_000);
+        Message result = resultFor(key, 10_000);
         assertThat(result).isNotNull();
         assertThat(((TextMessage) result).getText()).contains("loginId=4711").doesNotContain(key);
         assertThat(result.getStringProperty(ReporterHeaders.ROUTE_ID)).isEqualTo("host-sessions-queue");
@@ -297,13 +335,37 @@ class TemplatesInHostApplicationTest {
         SIMULATOR.addSession(key, 4712);
 
         queues.send("host.sessions", session -> session.createTextMessage(key));
-        assertThat(queues.receive("host.reported", 10_000)).isNotNull();
+        assertThat(resultFor(key, 10_000)).isNotNull();
         queues.send("host.sessions", session -> session.createTextMessage("{\"sessionKey\":\"" + key + "\"}"));
 
         await().atMost(Duration.ofSeconds(10)).until(() -> broker.messageCount("host.sessions") == 0);
-        assertThat(queues.receive("host.reported", 1_000)).as("no second result").isNull();
+        assertThat(resultFor(key, 1_000)).as("no second result").isNull();
         assertThat(SIMULATOR.requestsFor(key)).hasSize(1);
         assertThat(log.text()).contains("suppressed as a duplicate", "30s (duplicateWindow of route template");
+    }
+
+    @Test
+    void aKeyArrivingAgainAfterItsDeadLetterIsReportedNotSuppressed() throws Exception {
+        String key = TestSecrets.sessionKey("qagn");
+        queues.send("host.sessions", session -> session.createTextMessage(key));
+        assertThat(queues.receive("host.sessions.failed", 10_000)).isNotNull();
+        SIMULATOR.addSession(key, 4715);
+
+        queues.send("host.sessions", session -> session.createTextMessage(key));
+
+        assertThat(resultFor(key, 10_000)).isNotNull();
+        assertThat(SIMULATOR.acceptedReportCount(key)).isEqualTo(1);
+    }
+
+    @Test
+    void anInvalidKeyIsDeadLetteredBeforeAnyCall() throws Exception {
+        queues.send("host.sessions", session -> session.createTextMessage("not a session key"));
+
+        Message dead = queues.receive("host.sessions.failed", 10_000);
+        assertThat(dead).isNotNull();
+        assertThat(dead.getStringProperty(ReporterHeaders.FAILURE_REASON)).isEqualTo(FailureReason.INVALID_INPUT.name());
+        assertThat(((TextMessage) dead).getText()).isEqualTo("not a session key");
+        assertThat(dead.getIntProperty(ReporterHeaders.ATTEMPTS)).as("the server was not called").isZero();
     }
 
     @Test
@@ -381,10 +443,11 @@ class TemplatesInHostApplicationTest {
         String key = TestSecrets.sessionKey("qlog");
         SIMULATOR.addSession(key, 4714);
         queues.send("host.sessions", session -> session.createTextMessage(key));
-        assertThat(queues.receive("host.reported", 10_000)).isNotNull();
+        assertThat(resultFor(key, 10_000)).isNotNull();
 
         assertThat(host.getRoutes()).extracting(route -> route.getRouteId())
-                .allSatisfy(id -> assertThat(id).startsWith("host-"))
+                // host-…: this test's own names; crm-…: the README example's
+                .allSatisfy(id -> assertThat(id).matches("(host|crm)-.*"))
                 .contains("host-sessions-queue", "host-sessions-queue-call", "host-keepalive-timer",
                         "host-keepalive-timer-call");
         // the templates' beans are local to their routes: none of ours in the host's registry
