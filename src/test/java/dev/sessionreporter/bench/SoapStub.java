@@ -43,8 +43,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * Kept-alive connections stay open however long they are idle (clients pause between phases).
  *
  * <p>Netty rather than the JDK's HttpServer: on two cores the stub's CPU is taken from the client under test, and the
- * JDK server (a dispatcher thread handing every request to a pool) took ~0.06 ms of CPU per request, 10-27 % of the
- * machine in the benchmark's phases.
+ * JDK server (a dispatcher thread handing every request to a pool) costs several times more CPU per request.
  */
 final class SoapStub implements AutoCloseable {
     static final String PATH = "/Cust00000/Remote/Services88/CustomerService.svc";
