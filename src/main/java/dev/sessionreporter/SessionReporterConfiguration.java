@@ -7,7 +7,6 @@ import dev.sessionreporter.auth.PasswordLogin;
 import dev.sessionreporter.auth.StaticTicketLogin;
 import dev.sessionreporter.auth.SystemUserLogin;
 import dev.sessionreporter.auth.TicketCache;
-import dev.sessionreporter.auth.TicketRenewal;
 import dev.sessionreporter.breaker.CircuitState;
 import dev.sessionreporter.breaker.QueueConsumptionGate;
 import dev.sessionreporter.breaker.SuperOfficeCircuitBreaker;
@@ -25,9 +24,11 @@ import dev.sessionreporter.failure.FailureClassifier;
 import dev.sessionreporter.failure.RetryLog;
 import dev.sessionreporter.input.SessionKeyInput;
 import dev.sessionreporter.input.TimerSessionKeys;
+import dev.sessionreporter.kamelet.SessionActiveClient;
 import dev.sessionreporter.operate.BrokerConnectionCheck;
 import dev.sessionreporter.operate.CredentialsCheck;
 import dev.sessionreporter.operate.ReportSummaryLog;
+import dev.sessionreporter.operate.ReportedSession;
 import dev.sessionreporter.operate.ReporterMetrics;
 import dev.sessionreporter.operate.SuperOfficeCalls;
 import dev.sessionreporter.operate.StartupBanner;
@@ -38,9 +39,6 @@ import dev.sessionreporter.secret.SecretRedactor;
 import dev.sessionreporter.simulator.CustomerServiceSimulator;
 import dev.sessionreporter.soap.CallAttempts;
 import dev.sessionreporter.soap.CustomerServiceBus;
-import dev.sessionreporter.soap.CustomerServiceEndpoint;
-import dev.sessionreporter.soap.ReportSessionActiveAnswer;
-import dev.sessionreporter.soap.ReportSessionActiveRequest;
 import dev.sessionreporter.soap.TlsSettings;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -63,7 +61,6 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 import org.apache.camel.PropertyInject;
-import org.apache.camel.component.cxf.jaxws.CxfEndpoint;
 import org.apache.camel.component.file.cluster.FileLockClusterService;
 import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.impl.cluster.ClusteredRoutePolicy;
@@ -381,22 +378,10 @@ public class SessionReporterConfiguration implements CamelConfiguration {
         return new CallAttempts(metrics::redelivered);
     }
 
-    @BindToRegistry("sessionReporterReportSessionActiveRequest")
-    public ReportSessionActiveRequest reportSessionActiveRequest(CamelContext camelContext) {
-        return new ReportSessionActiveRequest(applicationToken, ticketCache(camelContext),
-                Settings.optionalInt("superoffice.time-zone-id", timeZoneId));
-    }
-
-    @BindToRegistry("sessionReporterReportSessionActiveAnswer")
-    public ReportSessionActiveAnswer reportSessionActiveAnswer() {
-        return new ReportSessionActiveAnswer(secretRedactor(), CredentialRejection.fromSettings(
-                "superoffice.auth.credential-rejection-types", credentialRejectionTypes,
-                "superoffice.auth.credential-rejection-pattern", credentialRejectionPattern));
-    }
-
-    @BindToRegistry("sessionReporterTicketRenewal")
-    public TicketRenewal ticketRenewal(CamelContext camelContext) {
-        return new TicketRenewal(ticketCache(camelContext), authMode() != AuthMode.TICKET);
+    /** The result line and headers of a reported key, for reporter.result.uri. */
+    @BindToRegistry("sessionReporterReportedSession")
+    public ReportedSession reportedSession() {
+        return new ReportedSession();
     }
 
     @BindToRegistry("sessionReporterFailureClassifier")
@@ -453,15 +438,25 @@ public class SessionReporterConfiguration implements CamelConfiguration {
         return new CircuitState(superOfficeCircuitBreaker());
     }
 
-    /** The one cxf endpoint all routes share: created once, so CXF builds its client and conduit once. */
-    @BindToRegistry("sessionReporterCustomerService")
-    public CxfEndpoint customerService(CamelContext camelContext) {
-        return CustomerServiceEndpoint.create(camelContext, cxfBus(camelContext), superOfficeUrl,
+    /**
+     * What the Kamelet superoffice-session-active-action, the reporter's one SOAP step, calls SuperOffice with
+     * (routes/report-session.camel.yaml): made once, so CXF builds its client and conduit once, and with the one
+     * ticket that the credentials health check and the login at start use too.
+     */
+    @BindToRegistry("sessionReporterSessionActiveClient")
+    public SessionActiveClient sessionActiveClient(CamelContext camelContext) {
+        return new SessionActiveClient(cxfBus(camelContext), new SessionActiveClient.EndpointSettings(
+                superOfficeUrl.strip(),
                 Settings.millis("superoffice.connect-timeout", connectTimeout),
                 Settings.millis("superoffice.receive-timeout", receiveTimeout),
                 Settings.bytes("superoffice.max-answer-size", maxAnswerSize),
-                tlsSettings(camelContext),
-                wireLogging, secretRedactor());
+                tlsSettings(camelContext), wireLogging),
+                ticketCache(camelContext), applicationToken,
+                Settings.optionalInt("superoffice.time-zone-id", timeZoneId),
+                CredentialRejection.fromSettings(
+                        "superoffice.auth.credential-rejection-types", credentialRejectionTypes,
+                        "superoffice.auth.credential-rejection-pattern", credentialRejectionPattern),
+                secretRedactor());
     }
 
     /**

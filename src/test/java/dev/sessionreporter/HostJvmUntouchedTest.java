@@ -3,13 +3,13 @@ package dev.sessionreporter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.sessionreporter.kamelet.SessionActiveClient;
 import dev.sessionreporter.support.ReporterTestSupport;
 import dev.sessionreporter.support.TestSecrets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.camel.component.cxf.jaxws.CxfEndpoint;
 import org.apache.cxf.Bus;
 import org.apache.cxf.BusFactory;
 import org.apache.cxf.ws.policy.PolicyEngine;
@@ -44,7 +44,7 @@ class HostJvmUntouchedTest extends ReporterTestSupport {
         assertThat(System.getProperty("org.apache.cxf.transport.http.forceURLConnection")).isNull();
         assertThat(System.getProperty("sun.net.http.retryPost")).isNull();
 
-        Bus reporterBus = context.getRegistry().lookupByNameAndType("sessionReporterCustomerService", CxfEndpoint.class).getBus();
+        Bus reporterBus = context.getRegistry().lookupByNameAndType("sessionReporterSessionActiveClient", SessionActiveClient.class).bus().bus();
         assertThat(reporterBus.getExtension(PolicyEngine.class).isEnabled()).as("off on the reporter's own bus").isFalse();
         // what the host's next CXF client gets
         Bus defaultBus = BusFactory.getDefaultBus();

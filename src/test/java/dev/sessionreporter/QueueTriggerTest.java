@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.sessionreporter.broker.SendSessionKeys;
+import dev.sessionreporter.kamelet.SessionActiveClient;
+import dev.sessionreporter.kamelet.SessionActiveEndpoint;
 import dev.sessionreporter.simulator.ReceivedRequest;
 import dev.sessionreporter.support.ReporterTestSupport;
 import dev.sessionreporter.support.TestSecrets;
@@ -67,7 +69,7 @@ class QueueTriggerTest extends ReporterTestSupport {
                 .doesNotContain(key);
 
         // CXF's WS-Policy engine is off (our WSDL attaches no policy): none of its interceptors ran for this call
-        Bus bus = context.getRegistry().lookupByNameAndType("sessionReporterCustomerService", CxfEndpoint.class).getBus();
+        Bus bus = context.getRegistry().lookupByNameAndType("sessionReporterSessionActiveClient", SessionActiveClient.class).bus().bus();
         assertThat(bus.getOutInterceptors()).as("bus out interceptors")
                 .noneMatch(interceptor -> interceptor.getClass().getName().startsWith("org.apache.cxf.ws.policy"));
         assertThat(bus.getInInterceptors()).as("bus in interceptors")
@@ -113,6 +115,26 @@ class QueueTriggerTest extends ReporterTestSupport {
                 .until(() -> keys.stream().allMatch(key -> SIMULATOR.acceptedReportCount(key) == 1));
         assertThat(keys).allSatisfy(key -> assertThat(SIMULATOR.requestsFor(key)).hasSize(1));
         assertThat(context.getEndpoints()).filteredOn(CxfEndpoint.class::isInstance).hasSize(1);
+    }
+
+    @Test
+    void theSoapStepIsTheKameletWithTheReportersOneClient() {
+        String key = TestSecrets.sessionKey("kstp");
+        SIMULATOR.addSession(key, 77);
+
+        queue().sendText(key);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> SIMULATOR.acceptedReportCount(key) == 1);
+        // the one SOAP endpoint is the Kamelet's, on the client the configuration built (its bus, its ticket)
+        SessionActiveClient client = context.getRegistry().lookupByNameAndType("sessionReporterSessionActiveClient",
+                SessionActiveClient.class);
+        assertThat(context.getEndpoints()).filteredOn(CxfEndpoint.class::isInstance).singleElement()
+                .isInstanceOf(SessionActiveEndpoint.class)
+                .satisfies(endpoint -> assertThat(((CxfEndpoint) endpoint).getBus()).isSameAs(client.bus().bus()));
+        assertThat(context.getEndpoints()).extracting(endpoint -> endpoint.getEndpointUri())
+                .anyMatch(uri -> uri.startsWith("kamelet:superoffice-session-active-action?client="));
+        assertThat(context.getRoutes()).extracting(route -> route.getRouteId())
+                .anyMatch(id -> id.startsWith("superoffice-session-active-action"));
     }
 
     @Test

@@ -151,6 +151,11 @@ public class TicketCache {
         return current();
     }
 
+    /** Whether a rejected ticket can be replaced by logging in again (modes password and system-user). */
+    public boolean canRenew() {
+        return login.canRenew();
+    }
+
     /** Logs in at start; a failure is logged and the next report tries again. Nothing to do for a static ticket. */
     public void loginNow() {
         if (!login.canRenew()) {

@@ -144,8 +144,11 @@ public class QueueConsumptionGate extends RoutePolicySupport {
     }
 
     private static void probeThrough(ProducerTemplate probes, String probeEndpoint) {
-        var result = probes.request(probeEndpoint,
-                exchange -> exchange.setProperty(ReporterHeaders.SESSION_KEY_PROPERTY, PROBE_SESSION_KEY));
+        var result = probes.request(probeEndpoint, exchange -> {
+            // the SOAP step reads the key from the body, the result line from the property (as a trigger's accept sets it)
+            exchange.getIn().setBody(PROBE_SESSION_KEY);
+            exchange.setProperty(ReporterHeaders.SESSION_KEY_PROPERTY, PROBE_SESSION_KEY);
+        });
         // success or failure is recorded by the circuit breaker itself; a failed probe re-opens it
         if (result.getException() != null) {
             LOG.debug("Circuit breaker probe failed: {}", result.getException().getClass().getSimpleName());

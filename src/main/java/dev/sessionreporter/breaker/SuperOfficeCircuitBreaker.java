@@ -1,5 +1,7 @@
 package dev.sessionreporter.breaker;
 
+import dev.sessionreporter.failure.Causes;
+import dev.sessionreporter.failure.CredentialsRejectedException;
 import dev.sessionreporter.failure.FailureClassifier;
 import dev.sessionreporter.failure.FailureReason;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -29,7 +31,9 @@ public final class SuperOfficeCircuitBreaker {
                 // OPEN -> HALF_OPEN by itself: while open the queue consumer is paused, so no call would trigger it
                 .automaticTransitionFromOpenToHalfOpenEnabled(true)
                 .permittedNumberOfCallsInHalfOpenState(1)
-                .recordException(failure -> classifier.classify(failure).transientFailure())
+                // a rejected ticket is the server's answer, though trying again (with a new ticket) may succeed
+                .recordException(failure -> classifier.classify(failure).transientFailure()
+                        && Causes.find(failure, CredentialsRejectedException.class) == null)
                 .ignoreException(failure -> isPermanentWithoutAnswer(classifier.classify(failure)))
                 .build();
         CircuitBreaker circuitBreaker = CircuitBreaker.of(NAME, config);

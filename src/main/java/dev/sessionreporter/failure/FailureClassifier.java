@@ -54,7 +54,10 @@ public class FailureClassifier {
     public Classification classify(Throwable failure) {
         ReportFailedException reported = Causes.find(failure, ReportFailedException.class);
         if (reported != null) {
-            return new Classification(reported.reason(), reported.isTransient(), reported.getMessage());
+            // the Kamelet's verdict (a rejected ticket that a login replaces is worth trying again), in the words of
+            // the failure of ours it carries, if any: the dead letter's detail is the answer's, not a host's hint
+            ReportFailedException own = Causes.findLast(failure, ReportFailedException.class);
+            return new Classification(reported.reason(), reported.isTransient(), own.detail());
         }
         HTTPException http = Causes.find(failure, HTTPException.class);
         if (http != null) {

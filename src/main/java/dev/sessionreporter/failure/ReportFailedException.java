@@ -14,9 +14,20 @@ public class ReportFailedException extends RuntimeException {
 
     /** {@code transientFailure}: retried like a connection failure instead of dead-lettered at once. */
     protected ReportFailedException(FailureReason reason, String safeDetail, boolean transientFailure) {
-        super(safeDetail, null, false, false);
+        this(reason, safeDetail, transientFailure, null);
+    }
+
+    /** {@code cause}: one of ours, whose message is safe to log too. */
+    protected ReportFailedException(FailureReason reason, String safeDetail, boolean transientFailure,
+            ReportFailedException cause) {
+        super(safeDetail, cause, false, false);
         this.reason = reason;
         this.transientFailure = transientFailure;
+    }
+
+    /** What went wrong, safe to log (the message, unless a subclass puts more in front of it). */
+    public String detail() {
+        return getMessage();
     }
 
     public boolean isTransient() {

@@ -6,41 +6,48 @@ import dev.sessionreporter.auth.PasswordLogin;
 import dev.sessionreporter.auth.StaticTicketLogin;
 import dev.sessionreporter.auth.SystemUserLogin;
 import dev.sessionreporter.auth.TicketCache;
+import dev.sessionreporter.failure.Causes;
 import dev.sessionreporter.failure.CredentialsRejectedException;
-import dev.sessionreporter.failure.FailureReason;
 import dev.sessionreporter.failure.FailureClassifier;
+import dev.sessionreporter.failure.FailureReason;
+import dev.sessionreporter.failure.ReportFailedException;
 import dev.sessionreporter.failure.ReporterHeaders;
 import dev.sessionreporter.input.SessionKeyInput;
 import dev.sessionreporter.secret.SecretRedactor;
 import dev.sessionreporter.soap.CustomerServiceBus;
-import dev.sessionreporter.soap.ReportSessionActiveAnswer;
-import dev.sessionreporter.soap.ReportSessionActiveRequest;
+import dev.sessionreporter.soap.TlsSettings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
+import javax.net.ssl.SSLContext;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.support.jsse.SSLContextParameters;
 
 /**
  * The steps of the Kamelet {@code superoffice-session-active-action} around its SOAP call, one instance per Kamelet
  * instance (a template bean): read the session key, build the request, check the answer, and turn any failure into a
  * {@link SessionActiveFailedException}. The host's message comes out as it went in (body and headers), plus the login
  * id; nothing of the host's headers travels to SuperOffice.
+ * <p>
+ * It calls with the {@link SessionActiveClient} it is given (property {@code client}), or else with one it makes from
+ * its other properties when the Kamelet's endpoint starts, so that missing credentials stop the route's start.
  */
 public class SessionActiveAction {
     /** Header set on success: the id of the login row the server reported active. */
     public static final String LOGIN_ID = "SuperOfficeLoginId";
+    /** The standalone reporter's shipped superoffice.auth.credential-rejection-types. */
+    static final String CREDENTIAL_REJECTION_TYPES = "SoCredentialsException,SoTicketException";
 
-    private static final String HOST_BODY = SessionActiveAction.class.getName() + ".body";
-    private static final String HOST_HEADERS = SessionActiveAction.class.getName() + ".headers";
+    private static final String HOST_MESSAGE = SessionActiveAction.class.getName() + ".hostMessage";
 
     private final SessionKeyInput input = new SessionKeyInput();
     private final FailureClassifier classifier = new FailureClassifier();
+    private SessionActiveClient client;
     private String url;
     private String applicationToken;
     private String ticket;
@@ -54,12 +61,30 @@ public class SessionActiveAction {
     private String jwksUrl;
     private long connectTimeout = 5000;
     private long receiveTimeout = 10000;
-    private TicketCache tickets;
-    /** Whether the credentials can log in again for a new ticket (modes password and system-user). */
-    private boolean renewable;
-    private ReportSessionActiveRequest request;
-    private ReportSessionActiveAnswer answer;
-    private SecretRedactor redactor;
+    private long maxAnswerSize = 65536;
+    private String trustStore;
+    private String trustStorePassword;
+    private String trustStoreType = "PKCS12";
+    private String keyStore;
+    private String keyStorePassword;
+    private String keyStoreType = "PKCS12";
+    private boolean wireLogging;
+    private String timeZoneId;
+    private String credentialRejectionTypes = CREDENTIAL_REJECTION_TYPES;
+    private String credentialRejectionPattern;
+    private long maxTicketAge = Duration.ofMinutes(50).toMillis();
+    private long loginRetryAfter = Duration.ofSeconds(30).toMillis();
+    /** The client is made (or the given one checked): once. */
+    private boolean ready;
+
+    /** The host's message while the Kamelet's request and answer are in the exchange, and the host's own values of the properties the Kamelet uses. */
+    private record HostMessage(Object body, Map<String, Object> headers, Object sessionKey, Object ticketUsed) {
+    }
+
+    /** A client made elsewhere (the standalone reporter's); then no other property may be given. */
+    public void setClient(SessionActiveClient client) {
+        this.client = client;
+    }
 
     public void setUrl(String url) {
         this.url = url;
@@ -115,93 +140,184 @@ public class SessionActiveAction {
 
     /** Also the login's, in milliseconds. */
     public void setConnectTimeout(long connectTimeout) {
-        this.connectTimeout = connectTimeout;
+        this.connectTimeout = positive("connectTimeout", connectTimeout);
     }
 
     public void setReceiveTimeout(long receiveTimeout) {
-        this.receiveTimeout = receiveTimeout;
+        this.receiveTimeout = positive("receiveTimeout", receiveTimeout);
+    }
+
+    /** Largest answer read, in bytes; a larger one is an INVALID_ANSWER. */
+    public void setMaxAnswerSize(long maxAnswerSize) {
+        this.maxAnswerSize = positive("maxAnswerSize", maxAnswerSize);
+    }
+
+    public void setTrustStore(String trustStore) {
+        this.trustStore = trustStore;
+    }
+
+    public void setTrustStorePassword(String trustStorePassword) {
+        this.trustStorePassword = trustStorePassword;
+    }
+
+    public void setTrustStoreType(String trustStoreType) {
+        this.trustStoreType = trustStoreType;
+    }
+
+    public void setKeyStore(String keyStore) {
+        this.keyStore = keyStore;
+    }
+
+    public void setKeyStorePassword(String keyStorePassword) {
+        this.keyStorePassword = keyStorePassword;
+    }
+
+    public void setKeyStoreType(String keyStoreType) {
+        this.keyStoreType = keyStoreType;
+    }
+
+    public void setWireLogging(boolean wireLogging) {
+        this.wireLogging = wireLogging;
+    }
+
+    /** Text: an optional Kamelet property arrives blank when not given. */
+    public void setTimeZoneId(String timeZoneId) {
+        this.timeZoneId = timeZoneId;
+    }
+
+    public void setCredentialRejectionTypes(String credentialRejectionTypes) {
+        this.credentialRejectionTypes = credentialRejectionTypes;
+    }
+
+    public void setCredentialRejectionPattern(String credentialRejectionPattern) {
+        this.credentialRejectionPattern = credentialRejectionPattern;
+    }
+
+    /** Milliseconds. */
+    public void setMaxTicketAge(long maxTicketAge) {
+        this.maxTicketAge = positive("maxTicketAge", maxTicketAge);
+    }
+
+    /** Milliseconds. */
+    public void setLoginRetryAfter(long loginRetryAfter) {
+        this.loginRetryAfter = positive("loginRetryAfter", loginRetryAfter);
     }
 
     /** Validates the key, keeps the host's message aside and replaces the body with the SOAP request. */
     public void request(Exchange exchange) {
         Message message = exchange.getMessage();
-        exchange.setProperty(HOST_BODY, message.getBody());
-        exchange.setProperty(HOST_HEADERS, new HashMap<>(message.getHeaders()));
+        exchange.setProperty(HOST_MESSAGE, new HostMessage(message.getBody(), new HashMap<>(message.getHeaders()),
+                exchange.getProperty(ReporterHeaders.SESSION_KEY_PROPERTY),
+                exchange.getProperty(ReporterHeaders.TICKET_USED_PROPERTY)));
         String sessionKey = input.sessionKeyOf(message.getBody());
         exchange.setProperty(ReporterHeaders.SESSION_KEY_PROPERTY, sessionKey);
         // the host's headers stay in the host: camel-cxf would send them as HTTP headers
         message.removeHeaders("*");
-        steps(exchange.getContext()).request.build(exchange);
+        client(exchange.getContext()).request().build(exchange);
     }
 
     /** Checks the answer; on success the host's message is back, with {@value #LOGIN_ID}. */
     public void answer(Exchange exchange) {
-        steps(exchange.getContext()).answer.check(exchange);
-        Object loginId = exchange.getMessage().getHeader(ReporterHeaders.LOGIN_ID);
+        int loginId = client(exchange.getContext()).answer().loginIdOf(exchange);
         restoreHostMessage(exchange);
         exchange.getMessage().setHeader(LOGIN_ID, loginId);
     }
 
     /**
-     * The failure the Kamelet caught, classified and redacted, thrown for the host's error handling; the host's message
-     * is back as it went in, so that a dead-letter channel gets the original.
+     * The failure the Kamelet caught, classified and redacted, thrown for the host's error handling (with the original as
+     * its cause when it is one of the library's own, see {@link SessionActiveFailedException}); the host's message is
+     * back as it went in, so that a dead-letter channel gets the original.
      */
     public void failed(Exchange exchange) {
         Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        FailureClassifier.Classification failure = classifier.classify(caught == null ? new IllegalStateException() : caught);
+        if (caught == null) {
+            caught = new IllegalStateException("no failure recorded");
+        }
+        FailureClassifier.Classification failure = classifier.classify(caught);
         String sessionKey = exchange.getProperty(ReporterHeaders.SESSION_KEY_PROPERTY, String.class);
         String ticketUsed = exchange.getProperty(ReporterHeaders.TICKET_USED_PROPERTY, String.class);
-        String detail = steps(exchange.getContext()).redactor.redact(failure.detail(), sessionKey, ticketUsed);
+        SessionActiveClient calls = client(exchange.getContext());
+        String detail = calls.redactor().redact(failure.detail(), sessionKey, ticketUsed);
+        ReportFailedException own = Causes.find(caught, ReportFailedException.class);
         restoreHostMessage(exchange);
-        if (caught instanceof CredentialsRejectedException && ticketUsed != null && renewable) {
+        if (own instanceof CredentialsRejectedException && ticketUsed != null && calls.tickets().canRenew()) {
             // the next call logs in again (one login however many calls saw this ticket rejected): worth trying again
-            tickets.rejected(ticketUsed, detail);
+            calls.tickets().rejected(ticketUsed, detail);
             throw new SessionActiveFailedException(FailureReason.SERVER_REJECTED,
-                    "credentials rejected, a new ticket is taken on the next call: " + detail, true);
+                    "credentials rejected, a new ticket is taken on the next call: " + detail, true, own);
         }
-        throw new SessionActiveFailedException(failure.reason(), detail, failure.transientFailure());
+        throw new SessionActiveFailedException(failure.reason(), detail, failure.transientFailure(), own);
     }
-
 
     private static void restoreHostMessage(Exchange exchange) {
+        HostMessage host = exchange.getProperty(HOST_MESSAGE, HostMessage.class);
+        if (host == null) {
+            return;
+        }
         Message message = exchange.getMessage();
-        @SuppressWarnings("unchecked")
-        Map<String, Object> headers = exchange.getProperty(HOST_HEADERS, Map.class);
-        if (headers != null) {
-            message.removeHeaders("*");
-            message.getHeaders().putAll(headers);
-            message.setBody(exchange.getProperty(HOST_BODY));
-        }
+        message.removeHeaders("*");
+        message.getHeaders().putAll(host.headers());
+        message.setBody(host.body());
         // the key and the ticket stay out of the host's exchange, where its log or tracer may show them
-        exchange.removeProperty(ReporterHeaders.SESSION_KEY_PROPERTY);
-        exchange.removeProperty(ReporterHeaders.TICKET_USED_PROPERTY);
-        exchange.removeProperty(HOST_HEADERS);
-        exchange.removeProperty(HOST_BODY);
+        restoreProperty(exchange, ReporterHeaders.SESSION_KEY_PROPERTY, host.sessionKey());
+        restoreProperty(exchange, ReporterHeaders.TICKET_USED_PROPERTY, host.ticketUsed());
+        exchange.removeProperty(HOST_MESSAGE);
     }
 
-    /** Built on first use, once the template has set the properties. */
-    private synchronized SessionActiveAction steps(CamelContext camelContext) {
-        if (request == null) {
-            redactor = new SecretRedactor(applicationToken, ticket, password, systemUserToken);
-            // the standalone reporter's defaults (superoffice.auth.credential-rejection-types)
-            answer = new ReportSessionActiveAnswer(redactor,
-                    new CredentialRejection(Set.of("SoCredentialsException", "SoTicketException"), null));
-            // the standalone reporter's defaults: renewed before 50 minutes, a failed login tried again after 30 s
-            Login login = login(camelContext);
-            renewable = login.canRenew();
-            tickets = new TicketCache(login, Duration.ofMinutes(50), Duration.ofSeconds(30),
-                    Clock.systemUTC());
-            request = new ReportSessionActiveRequest(applicationToken, tickets, null);
+    private static void restoreProperty(Exchange exchange, String name, Object hostValue) {
+        if (hostValue == null) {
+            exchange.removeProperty(name);
+        } else {
+            exchange.setProperty(name, hostValue);
         }
-        return this;
     }
 
-    private Login login(CamelContext camelContext) {
+    /**
+     * The client given, or the one made from the properties, on first use: when the Kamelet's endpoint starts, so that
+     * a missing or contradicting property stops the start of the route that calls the Kamelet.
+     */
+    synchronized SessionActiveClient client(CamelContext camelContext) {
+        if (!ready) {
+            if (client == null) {
+                client = fromProperties(camelContext);
+            } else if (given(url) || given(applicationToken) || given(ticket) || given(username) || given(password)
+                    || given(systemUserToken)) {
+                throw new IllegalArgumentException("The Kamelet takes either a client or the properties url, "
+                        + "applicationToken and credentials, not both");
+            }
+            ready = true;
+        }
+        return client;
+    }
+
+    private SessionActiveClient fromProperties(CamelContext camelContext) {
+        require("url", url);
+        require("applicationToken", applicationToken);
+        if (!url.strip().matches("(?i)https?://.+")) {
+            throw new IllegalArgumentException("The Kamelet property url must be an http:// or https:// address");
+        }
+        SSLContextParameters tls = TlsSettings.create(camelContext, trustStore, trustStorePassword, trustStoreType,
+                keyStore, keyStorePassword, keyStoreType);
+        // one bus for the endpoint and the login, shut down with the host's CamelContext; the host's default bus stays
+        CustomerServiceBus bus = CustomerServiceBus.startedWith(camelContext);
+        TicketCache tickets = new TicketCache(login(bus, sslContext(camelContext, tls)), Duration.ofMillis(maxTicketAge),
+                Duration.ofMillis(loginRetryAfter), Clock.systemUTC());
+        return new SessionActiveClient(bus,
+                new SessionActiveClient.EndpointSettings(url.strip(), connectTimeout, receiveTimeout, maxAnswerSize, tls,
+                        wireLogging),
+                tickets, applicationToken, timeZoneId(),
+                CredentialRejection.fromSettings("credentialRejectionTypes", credentialRejectionTypes,
+                        "credentialRejectionPattern", credentialRejectionPattern),
+                new SecretRedactor(applicationToken, ticket, password, systemUserToken, trustStorePassword,
+                        keyStorePassword));
+    }
+
+    private Login login(CustomerServiceBus bus, SSLContext sslContext) {
         boolean byTicket = given(ticket);
         boolean byPassword = given(username) || given(password);
         boolean bySystemUser = given(systemUserToken) || given(privateKeyFile) || given(contextIdentifier);
         if ((byTicket ? 1 : 0) + (byPassword ? 1 : 0) + (bySystemUser ? 1 : 0) != 1) {
-            throw new IllegalStateException("The Kamelet needs the credentials of one mode: ticket; username and "
+            throw new IllegalArgumentException("The Kamelet needs the credentials of one mode: ticket; username and "
                     + "password; or systemUserToken, privateKeyFile and contextIdentifier");
         }
         if (byTicket) {
@@ -211,21 +327,40 @@ public class SessionActiveAction {
             require("username", username);
             require("password", password);
             String login = given(soPrincipalUrl) ? soPrincipalUrl.strip() : PasswordLogin.urlFor(url.strip());
-            // the login's own bus, shut down with the host's CamelContext; the host's default bus stays untouched
-            return new PasswordLogin(CustomerServiceBus.startedWith(camelContext).bus(), login, applicationToken,
-                    username.strip(), password, null, connectTimeout, receiveTimeout, Clock.systemUTC());
+            return new PasswordLogin(bus.bus(), login, applicationToken, username.strip(), password, sslContext,
+                    connectTimeout, receiveTimeout, Clock.systemUTC());
         }
         require("systemUserToken", systemUserToken);
         require("privateKeyFile", privateKeyFile);
         require("contextIdentifier", contextIdentifier);
         // the environment's login host (sod/qaonline/online), as the standalone reporter
-        String origin = SystemUserLogin.loginOrigin(url);
+        String origin = SystemUserLogin.loginOrigin(url.strip());
         return new SystemUserLogin(
                 URI.create(given(systemUserUrl) ? systemUserUrl.strip() : origin + "/Login/api/PartnerSystemUser/Authenticate"),
                 applicationToken, contextIdentifier.strip(), systemUserToken.strip(),
                 SystemUserLogin.readPrivateKey(Path.of(privateKeyFile.strip())),
-                URI.create(given(jwksUrl) ? jwksUrl.strip() : origin + "/login/.well-known/jwks"), null, null,
+                URI.create(given(jwksUrl) ? jwksUrl.strip() : origin + "/login/.well-known/jwks"), null, sslContext,
                 Duration.ofMillis(receiveTimeout), Clock.systemUTC());
+    }
+
+    private static SSLContext sslContext(CamelContext camelContext, SSLContextParameters tls) {
+        try {
+            return tls.createSSLContext(camelContext);
+        } catch (Exception e) {
+            throw new IllegalArgumentException("The Kamelet's TLS properties cannot be used: "
+                    + e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    private Integer timeZoneId() {
+        if (!given(timeZoneId)) {
+            return null;
+        }
+        try {
+            return Integer.valueOf(timeZoneId.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("The Kamelet property timeZoneId must be a whole number (SoTimeZoneId)");
+        }
     }
 
     private static boolean given(String value) {
@@ -234,7 +369,16 @@ public class SessionActiveAction {
 
     private static void require(String property, String value) {
         if (!given(value)) {
-            throw new IllegalStateException("The Kamelet property " + property + " is required in this credential mode");
+            throw new IllegalArgumentException("The Kamelet property " + property + " is required"
+                    + ("url".equals(property) || "applicationToken".equals(property) ? " (unless a client is given)"
+                    : " in this credential mode"));
         }
+    }
+
+    private static long positive(String property, long value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException("The Kamelet property " + property + " must be positive, not " + value);
+        }
+        return value;
     }
 }

@@ -6,9 +6,7 @@ import dev.sessionreporter.failure.FailureReason;
 import dev.sessionreporter.failure.ReportFailedException;
 import dev.sessionreporter.failure.ReporterHeaders;
 import dev.sessionreporter.secret.SecretRedactor;
-import dev.sessionreporter.secret.SessionKeyMask;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import javax.xml.namespace.QName;
 import javax.xml.transform.Source;
 import javax.xml.transform.dom.DOMSource;
@@ -39,25 +37,12 @@ public class ReportSessionActiveAnswer {
     }
 
     /**
-     * Throws {@link ReportFailedException} for every answer that is not a success; on success sets the result headers
-     * and replaces the body with a one-line summary for the result endpoint.
+     * The login id of the answer in the body, for the key in {@link ReporterHeaders#SESSION_KEY_PROPERTY}; throws
+     * {@link ReportFailedException} for every answer that is not a success.
      */
-    public void check(Exchange exchange) {
-        String sessionKey = exchange.getProperty(ReporterHeaders.SESSION_KEY_PROPERTY, String.class);
-        int loginId = loginIdFrom(exchange.getIn().getBody(), sessionKey,
+    public int loginIdOf(Exchange exchange) {
+        return loginIdFrom(exchange.getIn().getBody(), exchange.getProperty(ReporterHeaders.SESSION_KEY_PROPERTY, String.class),
                 exchange.getProperty(ReporterHeaders.TICKET_USED_PROPERTY, String.class));
-        long latencyMillis = elapsedMillis(exchange);
-        int attempts = CallAttempts.of(exchange);
-        String routeId = exchange.getFromRouteId();
-        String masked = SessionKeyMask.mask(sessionKey);
-        exchange.getIn().removeHeaders("*");
-        exchange.getIn().setHeader(ReporterHeaders.LOGIN_ID, loginId);
-        exchange.getIn().setHeader(ReporterHeaders.LATENCY_MILLIS, latencyMillis);
-        exchange.getIn().setHeader(ReporterHeaders.MASKED_SESSION_KEY, masked);
-        exchange.getIn().setHeader(ReporterHeaders.ATTEMPTS, attempts);
-        exchange.getIn().setHeader(ReporterHeaders.ROUTE_ID, routeId);
-        exchange.getIn().setBody("Session " + masked + " reported active: loginId=" + loginId + ", latency=" + latencyMillis
-                + " ms, attempts=" + attempts + ", route=" + routeId);
     }
 
     int loginIdFrom(Object body, String sessionKey) {
@@ -212,10 +197,4 @@ public class ReportSessionActiveAnswer {
     private static QName qname(Element element) {
         return new QName(element.getNamespaceURI(), element.getLocalName());
     }
-
-    private static long elapsedMillis(Exchange exchange) {
-        Long started = exchange.getProperty(ReporterHeaders.STARTED_NANOS_PROPERTY, Long.class);
-        return started == null ? 0 : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-    }
-
 }

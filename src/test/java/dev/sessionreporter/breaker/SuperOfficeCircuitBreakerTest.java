@@ -3,7 +3,10 @@ package dev.sessionreporter.breaker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sessionreporter.failure.CredentialsRejectedException;
 import dev.sessionreporter.failure.FailureClassifier;
+import dev.sessionreporter.failure.FailureReason;
+import dev.sessionreporter.kamelet.SessionActiveFailedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.io.EOFException;
 import java.security.cert.CertificateException;
@@ -44,6 +47,16 @@ class SuperOfficeCircuitBreakerTest {
     @Test
     void aSoapFaultIsAnAnswerAndCountsAsSuccessfulCall() {
         fail(new SoapFault("Object reference not set", new QName("http://schemas.xmlsoap.org/soap/envelope/", "Server")));
+
+        assertThat(breaker.getMetrics().getNumberOfSuccessfulCalls()).isEqualTo(1);
+        assertThat(breaker.getMetrics().getNumberOfFailedCalls()).isZero();
+    }
+
+    @Test
+    void aRejectedTicketIsAnAnswerEvenWhenTheKameletCallsItWorthTryingAgain() {
+        CredentialsRejectedException rejected = new CredentialsRejectedException("Succeeded=false: SoCredentialsException");
+
+        fail(new SessionActiveFailedException(FailureReason.SERVER_REJECTED, "credentials rejected", true, rejected));
 
         assertThat(breaker.getMetrics().getNumberOfSuccessfulCalls()).isEqualTo(1);
         assertThat(breaker.getMetrics().getNumberOfFailedCalls()).isZero();

@@ -3,6 +3,7 @@ package dev.sessionreporter.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sessionreporter.failure.FailureClassifier.Classification;
+import dev.sessionreporter.kamelet.SessionActiveFailedException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.UnsupportedEncodingException;
@@ -72,6 +73,21 @@ class FailureClassifierTest {
         assertThat(c.reason()).isEqualTo(reason);
         assertThat(c.transientFailure()).isFalse();
         assertThat(c.detail()).isEqualTo("safe detail");
+    }
+
+    @Test
+    void theKameletsFailureKeepsItsVerdictWithTheDetailOfItsOwnCauseOrItsDetailWithoutTheReasonInFront() {
+        CredentialsRejectedException rejected = new CredentialsRejectedException("Succeeded=false: SoCredentialsException: x");
+        // worth trying again (a login replaces the ticket), in the words of the rejection it carries
+        Classification withCause = classifier.classify(new SessionActiveFailedException(FailureReason.SERVER_REJECTED,
+                "credentials rejected, a new ticket is taken on the next call: Succeeded=false: ...", true, rejected));
+        Classification ofNetwork = classifier.classify(new SessionActiveFailedException(FailureReason.UNREACHABLE,
+                "ConnectException: Connection refused", true, null));
+
+        assertThat(withCause).isEqualTo(new Classification(FailureReason.SERVER_REJECTED, true,
+                "Succeeded=false: SoCredentialsException: x"));
+        assertThat(ofNetwork).isEqualTo(new Classification(FailureReason.UNREACHABLE, true,
+                "ConnectException: Connection refused"));
     }
 
     @Test

@@ -1,7 +1,10 @@
 package dev.sessionreporter.kamelet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.sessionreporter.auth.LoginUnavailableException;
+import dev.sessionreporter.failure.Causes;
 import dev.sessionreporter.failure.FailureReason;
 import dev.sessionreporter.failure.ReportFailedException;
 import dev.sessionreporter.simulator.CustomerServiceSimulator;
@@ -133,6 +136,23 @@ class KameletInHostApplicationTest extends CamelTestSupport {
                                 + "&systemUserUrl={{superoffice.system-user-url}}&jwksUrl={{superoffice.jwks-url}}")
                         .to("mock:reported");
 
+                // the host handles the library's own "login endpoint unavailable" failure itself: Camel finds it as
+                // the cause of the Kamelet's SessionActiveFailedException
+                from("direct:login-down").routeId("host-login-down")
+                        .onException(LoginUnavailableException.class).handled(true).to("mock:login-unavailable").end()
+                        .to("kamelet:superoffice-session-active-action?url={{superoffice.url}}"
+                                + "&applicationToken=RAW({{superoffice.application-token}})"
+                                + "&username={{superoffice.username}}&password=RAW({{superoffice.password}})"
+                                + "&soPrincipalUrl={{unreachable.url}}&connectTimeout=2000")
+                        .to("mock:reported");
+
+                // the settings a host needs beyond the address and credentials
+                from("direct:time-zone").routeId("host-time-zone")
+                        .to("kamelet:superoffice-session-active-action?url={{superoffice.url}}"
+                                + "&applicationToken=RAW({{superoffice.application-token}})"
+                                + "&ticket=RAW({{superoffice.ticket}})&timeZoneId=294&wireLogging=true")
+                        .to("mock:reported");
+
                 from("direct:host-own").routeId("host-own")
                         .setBody(simple("${ref:greeting}"));
             }
@@ -243,6 +263,47 @@ class KameletInHostApplicationTest extends CamelTestSupport {
     @Test
     void anUnreachableServerIsATransientFailureOfTheHostsOwnErrorHandling() throws Exception {
         hostFailureOf("direct:unreachable", TestSecrets.sessionKey("down"), FailureReason.UNREACHABLE, true);
+    }
+
+    @Test
+    void theLibrarysOwnFailureIsTheCauseThatAHostsOnExceptionMatches() throws Exception {
+        var loginUnavailable = getMockEndpoint("mock:login-unavailable");
+        loginUnavailable.expectedMessageCount(1);
+
+        template.sendBody("direct:login-down", TestSecrets.sessionKey("lgdn"));
+
+        loginUnavailable.assertIsSatisfied(10_000);
+        Exception caught = loginUnavailable.getExchanges().get(0).getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        assertThat(caught).isInstanceOf(SessionActiveFailedException.class)
+                .hasCauseInstanceOf(LoginUnavailableException.class);
+        assertThat(((SessionActiveFailedException) caught).reason()).isEqualTo(FailureReason.UNREACHABLE);
+        assertThat(getMockEndpoint("mock:host-failures").getReceivedCounter()).isZero();
+    }
+
+    @Test
+    void theTimeZoneIdIsSentAsTheStandaloneReporterSendsIt() throws Exception {
+        String key = TestSecrets.sessionKey("tzid");
+        SIMULATOR.addSession(key, 41);
+
+        reportedThrough("direct:time-zone", key);
+
+        assertThat(SIMULATOR.requestsFor(key).get(0).timeZoneId()).isEqualTo(294);
+    }
+
+    @Test
+    void incompleteCredentialsStopTheRouteStartNotTheFirstMessage() {
+        Throwable refused = catchThrowable(() -> context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:incomplete").routeId("host-incomplete")
+                        .to("kamelet:superoffice-session-active-action?url={{superoffice.url}}"
+                                + "&applicationToken=RAW({{superoffice.application-token}})&username=nobody");
+            }
+        }));
+
+        assertThat(refused).isNotNull();
+        assertThat(Causes.root(refused)).hasMessageContaining("password");
+        assertThat(refused.toString()).doesNotContain(TestSecrets.APPLICATION_TOKEN);
     }
 
     /** Sends {@code key} and returns what the host's route got after the Kamelet. */
