@@ -15,19 +15,32 @@ public final class CustomerServiceBus extends ServiceSupport {
     private final Bus bus;
 
     public CustomerServiceBus() {
-        Bus threadBus = BusFactory.getThreadDefaultBus(false);
-        boolean hadDefaultBus = BusFactory.getDefaultBus(false) != null;
-        bus = new CXFBusFactory().createBus();
-        // CXF makes the first bus created in a JVM its default and the creating thread's bus: undo both for ours
-        if (!hadDefaultBus && BusFactory.getDefaultBus(false) == bus) {
-            BusFactory.setDefaultBus(null);
-        }
-        BusFactory.setThreadDefaultBus(threadBus);
+        bus = createAside();
         // Our WSDL attaches no WS-Policy, so CXF's policy engine (on whenever cxf-rt-ws-policy is on the class path)
         // would only search for policies on every message: switched off.
         PolicyEngine policyEngine = bus.getExtension(PolicyEngine.class);
         if (policyEngine != null) {
             policyEngine.setEnabled(false);
+        }
+    }
+
+    /**
+     * A bus that nobody else ever gets as CXF's default bus. Every CXF bus offers itself as the JVM's default and the
+     * creating thread's when there is none yet (BusFactory.possiblySetDefaultBus, called by ExtensionManagerBus's
+     * constructor: CXF 4.1 has no way to create a bus without it). So ours is made holding BusFactory's own lock, which
+     * every read and write of the default bus (and a thread's first default) takes, and both are back as they were
+     * before the lock is released: no other thread can see ours as the default, keep it as its thread's, or set its own
+     * meanwhile.
+     */
+    private static Bus createAside() {
+        synchronized (BusFactory.class) {
+            Bus threadBus = BusFactory.getThreadDefaultBus(false);
+            Bus created = new CXFBusFactory().createBus();
+            if (BusFactory.getDefaultBus(false) == created) {
+                BusFactory.setDefaultBus(null);
+            }
+            BusFactory.setThreadDefaultBus(threadBus);
+            return created;
         }
     }
 

@@ -3,6 +3,11 @@ package dev.sessionreporter.soap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sessionreporter.secret.SecretRedactor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.cxf.jaxws.CxfEndpoint;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -30,5 +35,36 @@ class CustomerServiceBusTest {
         camel.stop();
 
         assertThat(bus.getState()).isEqualTo(Bus.BusState.SHUTDOWN);
+    }
+
+    @Test
+    void noOtherThreadEverSeesTheReportersBusAsCxfsDefaultBus() throws Exception {
+        // a host JVM in which no CXF client has created the default bus yet (earlier tests in this fork may have)
+        BusFactory.setDefaultBus(null);
+        Set<Bus> seenAsDefault = ConcurrentHashMap.newKeySet();
+        AtomicBoolean watching = new AtomicBoolean(true);
+        // a host thread asking CXF for the default bus while the reporter creates its own
+        Thread host = new Thread(() -> {
+            while (watching.get()) {
+                Bus seen = BusFactory.getDefaultBus(false);
+                if (seen != null) {
+                    seenAsDefault.add(seen);
+                }
+            }
+        }, "host-cxf-client");
+        host.start();
+        List<Bus> ours = new ArrayList<>();
+        try {
+            for (int i = 0; i < 10; i++) {
+                ours.add(new CustomerServiceBus().bus());
+            }
+        } finally {
+            watching.set(false);
+            host.join();
+            ours.forEach(bus -> bus.shutdown(true));
+        }
+
+        assertThat(seenAsDefault).isEmpty();
+        assertThat(BusFactory.getDefaultBus(false)).isNull();
     }
 }
