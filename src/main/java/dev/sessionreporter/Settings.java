@@ -1,8 +1,7 @@
 package dev.sessionreporter;
 
-import java.net.InetAddress;
+import dev.sessionreporter.soap.PlainHttp;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.util.Locale;
 import java.util.Optional;
 import org.apache.camel.util.TimeUtils;
@@ -54,25 +53,11 @@ final class Settings {
      * 127.0.0.1.example.com is another machine.
      */
     static void requireHttpsUnlessLoopback(String property, String value) {
-        URI uri = URI.create(value.strip());
-        if ("https".equalsIgnoreCase(uri.getScheme())) {
-            return;
-        }
-        String host = uri.getHost();
-        String refused = "Property " + property + " uses plain http:// to " + host;
-        try {
-            InetAddress[] addresses = InetAddress.getAllByName(host);
-            if (java.util.Arrays.stream(addresses).allMatch(InetAddress::isLoopbackAddress)) {
-                return;
-            }
-            refused += " (" + java.util.Arrays.stream(addresses).map(InetAddress::getHostAddress)
-                    .collect(java.util.stream.Collectors.joining(", ")) + ", not this machine)";
-        } catch (UnknownHostException e) {
-            refused += ", which does not resolve, so it cannot be shown to be this machine";
-        }
-        throw new StartupConfigurationException(refused + ": the application token and ticket would travel unencrypted. "
-                + "Use https://, or set superoffice.allow-insecure-http=true (SUPEROFFICE_ALLOW_INSECURE_HTTP) if you "
-                + "really mean it");
+        PlainHttp.refusal(value).ifPresent(refusal -> {
+            throw new StartupConfigurationException("Property " + property + " uses " + refusal + ": the application "
+                    + "token and ticket would travel unencrypted. Use https://, or set superoffice.allow-insecure-http=true "
+                    + "(SUPEROFFICE_ALLOW_INSECURE_HTTP) if you really mean it");
+        });
     }
 
     /**

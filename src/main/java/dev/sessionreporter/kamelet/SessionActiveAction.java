@@ -15,12 +15,14 @@ import dev.sessionreporter.failure.ReporterHeaders;
 import dev.sessionreporter.input.SessionKeyInput;
 import dev.sessionreporter.secret.SecretRedactor;
 import dev.sessionreporter.soap.CustomerServiceBus;
+import dev.sessionreporter.soap.PlainHttp;
 import dev.sessionreporter.soap.TlsSettings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
 import org.apache.camel.CamelContext;
@@ -74,6 +76,7 @@ public class SessionActiveAction {
     private String credentialRejectionPattern;
     private long maxTicketAge = Duration.ofMinutes(50).toMillis();
     private long loginRetryAfter = Duration.ofSeconds(30).toMillis();
+    private boolean allowInsecureHttp;
     /** The client is made (or the given one checked): once. */
     private boolean ready;
 
@@ -203,6 +206,11 @@ public class SessionActiveAction {
         this.loginRetryAfter = positive("loginRetryAfter", loginRetryAfter);
     }
 
+    /** Plain http:// to another machine, which carries the secrets readable on the network: refused unless true. */
+    public void setAllowInsecureHttp(boolean allowInsecureHttp) {
+        this.allowInsecureHttp = allowInsecureHttp;
+    }
+
     /** Validates the key, keeps the host's message aside and replaces the body with the SOAP request. */
     public void request(Exchange exchange) {
         Message message = exchange.getMessage();
@@ -296,6 +304,7 @@ public class SessionActiveAction {
         if (!url.strip().matches("(?i)https?://.+")) {
             throw new IllegalArgumentException("The Kamelet property url must be an http:// or https:// address");
         }
+        requireHttpsUnlessLoopback();
         SSLContextParameters tls = TlsSettings.create(camelContext, trustStore, trustStorePassword, trustStoreType,
                 keyStore, keyStorePassword, keyStoreType);
         // one bus for the endpoint and the login, shut down with the host's CamelContext; the host's default bus stays
@@ -310,6 +319,27 @@ public class SessionActiveAction {
                         "credentialRejectionPattern", credentialRejectionPattern),
                 new SecretRedactor(applicationToken, ticket, password, systemUserToken, trustStorePassword,
                         keyStorePassword));
+    }
+
+    /** The addresses the secrets go to: the CustomerService and the login services given (the defaults are of url's host, or https). */
+    private void requireHttpsUnlessLoopback() {
+        if (allowInsecureHttp) {
+            return;
+        }
+        Map<String, String> addresses = new LinkedHashMap<>();
+        addresses.put("url", url);
+        addresses.put("soPrincipalUrl", soPrincipalUrl);
+        addresses.put("systemUserUrl", systemUserUrl);
+        addresses.put("jwksUrl", jwksUrl);
+        addresses.forEach((property, address) -> {
+            if (given(address)) {
+                PlainHttp.refusal(address).ifPresent(refusal -> {
+                    throw new IllegalArgumentException("The Kamelet property " + property + " uses " + refusal
+                            + ": the application token and credentials would travel unencrypted. Use https://, or "
+                            + "set allowInsecureHttp=true if you really mean it");
+                });
+            }
+        });
     }
 
     private Login login(CustomerServiceBus bus, SSLContext sslContext) {

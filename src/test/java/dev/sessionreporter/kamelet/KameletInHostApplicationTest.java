@@ -303,7 +303,28 @@ class KameletInHostApplicationTest extends CamelTestSupport {
 
         assertThat(refused).isNotNull();
         assertThat(Causes.root(refused)).hasMessageContaining("password");
-        assertThat(refused.toString()).doesNotContain(TestSecrets.APPLICATION_TOKEN);
+        assertThat(Causes.root(refused).getMessage()).doesNotContain(TestSecrets.APPLICATION_TOKEN);
+    }
+
+    @Test
+    void plainHttpToAnotherMachineStopsTheRouteStart() {
+        // .invalid never resolves: nothing is contacted, and it cannot be shown to be this machine
+        Throwable refused = catchThrowable(() -> context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:insecure").routeId("host-insecure")
+                        .to("kamelet:superoffice-session-active-action"
+                                + "?url=http://superoffice.example.invalid/Cust1/Remote/Services88/CustomerService.svc"
+                                + "&applicationToken=RAW({{superoffice.application-token}})"
+                                + "&ticket=RAW({{superoffice.ticket}})");
+            }
+        }));
+
+        assertThat(refused).isNotNull();
+        assertThat(Causes.root(refused)).hasMessageContaining("url uses plain http:// to superoffice.example.invalid")
+                .hasMessageContaining("allowInsecureHttp=true");
+        // the refusal's own text (Camel's wrapper quotes the host's endpoint URI, masked by the host's sensitive keywords)
+        assertThat(Causes.root(refused).getMessage()).doesNotContain(TestSecrets.APPLICATION_TOKEN, TestSecrets.TICKET);
     }
 
     /** Sends {@code key} and returns what the host's route got after the Kamelet. */
