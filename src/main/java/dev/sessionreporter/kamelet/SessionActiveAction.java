@@ -77,8 +77,8 @@ public class SessionActiveAction {
     private long maxTicketAge = Duration.ofMinutes(50).toMillis();
     private long loginRetryAfter = Duration.ofSeconds(30).toMillis();
     private boolean allowInsecureHttp;
-    /** The client is made (or the given one checked): once. */
-    private boolean ready;
+    /** The client, once made (or the given one checked). */
+    private volatile SessionActiveClient ready;
 
     /** The host's message while the Kamelet's request and answer are in the exchange, and the host's own values of the properties the Kamelet uses. */
     private record HostMessage(Object body, Map<String, Object> headers, Object sessionKey, Object ticketUsed) {
@@ -282,10 +282,16 @@ public class SessionActiveAction {
 
     /**
      * The client given, or the one made from the properties, on first use: when the Kamelet's endpoint starts, so that
-     * a missing or contradicting property stops the start of the route that calls the Kamelet.
+     * a missing or contradicting property stops the start of the route that calls the Kamelet. Every message after
+     * that reads it without a lock.
      */
-    synchronized SessionActiveClient client(CamelContext camelContext) {
-        if (!ready) {
+    SessionActiveClient client(CamelContext camelContext) {
+        SessionActiveClient made = ready;
+        return made != null ? made : make(camelContext);
+    }
+
+    private synchronized SessionActiveClient make(CamelContext camelContext) {
+        if (ready == null) {
             if (client == null) {
                 client = fromProperties(camelContext);
             } else if (given(url) || given(applicationToken) || given(ticket) || given(username) || given(password)
@@ -293,9 +299,9 @@ public class SessionActiveAction {
                 throw new IllegalArgumentException("The Kamelet takes either a client or the properties url, "
                         + "applicationToken and credentials, not both");
             }
-            ready = true;
+            ready = client;
         }
-        return client;
+        return ready;
     }
 
     private SessionActiveClient fromProperties(CamelContext camelContext) {
