@@ -30,6 +30,12 @@ public class DeadLetterPreparation implements Processor {
             exchange.removeProperty(ReporterHeaders.SESSION_KEY_PROPERTY);
         }
         var message = exchange.getIn();
+        // the Kamelet's message starts with the reason, which has a header of its own
+        String reason = message.getHeader(ReporterHeaders.FAILURE_REASON, String.class);
+        String detail = message.getHeader(ReporterHeaders.FAILURE_DETAIL, String.class);
+        if (detail != null && detail.startsWith(reason + ": ")) {
+            message.setHeader(ReporterHeaders.FAILURE_DETAIL, detail.substring(reason.length() + 2));
+        }
         // the server was called once plus once per redelivery; invalid input never reached it
         boolean called = !FailureReason.INVALID_INPUT.name().equals(message.getHeader(ReporterHeaders.FAILURE_REASON));
         message.setHeader(ReporterHeaders.ATTEMPTS,
