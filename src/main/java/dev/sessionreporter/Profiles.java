@@ -68,7 +68,7 @@ public final class Profiles {
      * ticket the demo file overrides) mean a real server was meant and the profile was forgotten: refuse, rather than
      * send demo keys there or silently ignore the setting.
      */
-    static void requireDemoServer(CamelContext camelContext, boolean simulatorEnabled) {
+    public static void requireDemoServer(CamelContext camelContext, boolean simulatorEnabled) {
         PropertiesComponent properties = camelContext.getPropertiesComponent();
         Properties demo = demoProperties(camelContext);
         List<String> fromOutside = new ArrayList<>();

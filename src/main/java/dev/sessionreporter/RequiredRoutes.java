@@ -14,11 +14,11 @@ import org.apache.camel.support.EndpointHelper;
  * the routes folder replaced a built-in one without it. Routes are recognised by what they consume and the policies
  * they carry, not by their ids, so a renamed route still counts. Checked before any route starts.
  */
-final class RequiredRoutes implements StartupListener {
+public final class RequiredRoutes implements StartupListener {
     private final boolean timerEnabled;
     private final String queueUri;
 
-    RequiredRoutes(boolean timerEnabled, String queueUri) {
+    public RequiredRoutes(boolean timerEnabled, String queueUri) {
         this.timerEnabled = timerEnabled;
         this.queueUri = queueUri;
     }

@@ -7,9 +7,9 @@ import java.util.Optional;
 import org.apache.camel.util.TimeUtils;
 
 /** Checks of configuration values that fail start-up with one message naming the property and its variable. */
-final class Settings {
+public final class Settings {
     /** Our JMS component (prefixed, so that a host's own {@code jms} component is left alone). */
-    static final String JMS_SCHEME = "session-reporter-jms:";
+    public static final String JMS_SCHEME = "session-reporter-jms:";
 
     private Settings() {
     }
@@ -18,7 +18,7 @@ final class Settings {
      * A queue or dead-letter URI on the plain {@code jms:} component would make Camel create a component without a
      * connection factory, which fails at the first message: refuse it at start-up, naming ours.
      */
-    static void requireOwnJmsComponent(String property, String uri) {
+    public static void requireOwnJmsComponent(String property, String uri) {
         if (uri != null && uri.strip().startsWith("jms:")) {
             throw new StartupConfigurationException("Property " + property + " (environment variable "
                     + environmentVariable(property) + ") uses the component jms:, which this application does not "
@@ -27,13 +27,13 @@ final class Settings {
         }
     }
 
-    static void require(String property, String value) {
+    public static void require(String property, String value) {
         if (value == null || value.isBlank()) {
             throw new StartupConfigurationException("Missing required property " + property + " (set it in application.properties, in Karaf etc/dev.sessionreporter.cfg, or as environment variable " + environmentVariable(property) + ")");
         }
     }
 
-    static void requireHttpUrl(String property, String value) {
+    public static void requireHttpUrl(String property, String value) {
         try {
             URI uri = URI.create(value.strip());
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
@@ -52,7 +52,7 @@ final class Settings {
      * explicitly allowed. Decided on the addresses the host name resolves to, never on its text: a name such as
      * 127.0.0.1.example.com is another machine.
      */
-    static void requireHttpsUnlessLoopback(String property, String value) {
+    public static void requireHttpsUnlessLoopback(String property, String value) {
         PlainHttp.refusal(value).ifPresent(refusal -> {
             throw new StartupConfigurationException("Property " + property + " uses " + refusal + ": the application "
                     + "token and ticket would travel unencrypted. Use https://, or set superoffice.allow-insecure-http=true "
@@ -68,9 +68,9 @@ final class Settings {
      */
     private static final java.util.regex.Pattern DURATION =
             java.util.regex.Pattern.compile("\\d+|(?=\\d)(\\d+d)?(\\d+h)?(\\d+m(?!s))?(\\d+s)?(\\d+ms)?");
-    static final String DURATION_SYNTAX = "milliseconds or a duration such as 500ms, 3s, 5m or 1h30m";
+    public static final String DURATION_SYNTAX = "milliseconds or a duration such as 500ms, 3s, 5m or 1h30m";
 
-    static long millis(String property, String value) {
+    public static long millis(String property, String value) {
         long millis = durationMillis(property, value);
         if (millis > 0) {
             return millis;
@@ -80,7 +80,7 @@ final class Settings {
     }
 
     /** A duration that may be zero (e.g. to switch something off). */
-    static long nonNegativeMillis(String property, String value) {
+    public static long nonNegativeMillis(String property, String value) {
         return durationMillis(property, value);
     }
 
@@ -101,7 +101,7 @@ final class Settings {
             java.util.regex.Pattern.compile("(\\d{1,10})(KB|MB)?", java.util.regex.Pattern.CASE_INSENSITIVE);
 
     /** A size in bytes, more than 0: a number of bytes, or with KB or MB (1024 and 1024 x 1024 bytes), e.g. 64KB. */
-    static long bytes(String property, String value) {
+    public static long bytes(String property, String value) {
         java.util.regex.Matcher size = SIZE.matcher(value == null ? "" : value.strip());
         if (size.matches()) {
             String unit = size.group(2) == null ? "" : size.group(2).toUpperCase(Locale.ROOT);
@@ -115,12 +115,12 @@ final class Settings {
     }
 
     /** A whole number, 0 or more (e.g. a count of retries). */
-    static int nonNegativeInt(String property, String value) {
+    public static int nonNegativeInt(String property, String value) {
         return wholeNumber(property, value, 0, Integer.MAX_VALUE, "a whole number, 0 or more");
     }
 
     /** A whole number from {@code min} to {@code max}; {@code expected} says so in the error. */
-    static int wholeNumber(String property, String value, int min, int max, String expected) {
+    public static int wholeNumber(String property, String value, int min, int max, String expected) {
         try {
             int number = Integer.parseInt(value.strip());
             if (number >= min && number <= max) {
@@ -134,7 +134,7 @@ final class Settings {
     }
 
     /** A factor of 1 or more (e.g. 2 or 1.5). */
-    static double atLeastOne(String property, String value) {
+    public static double atLeastOne(String property, String value) {
         try {
             double number = Double.parseDouble(value.strip());
             if (number >= 1) {
@@ -148,7 +148,7 @@ final class Settings {
     }
 
     /** Exactly one of the allowed words. */
-    static void oneOf(String property, String value, String... allowed) {
+    public static void oneOf(String property, String value, String... allowed) {
         String given = value == null ? "" : value;
         for (String word : allowed) {
             if (word.equals(given)) {
@@ -159,7 +159,7 @@ final class Settings {
                 + " (environment variable " + environmentVariable(property) + "), not '" + given + "'");
     }
 
-    static java.time.Duration duration(String property, String value) {
+    public static java.time.Duration duration(String property, String value) {
         return java.time.Duration.ofMillis(millis(property, value));
     }
 
@@ -167,7 +167,7 @@ final class Settings {
      * The queue of a camel-jms endpoint URI ({@code session-reporter-jms:queue:name?options}, {@code session-reporter-jms:name}); empty for a topic,
      * a temporary destination or another component.
      */
-    static Optional<String> jmsQueueName(String uri) {
+    public static Optional<String> jmsQueueName(String uri) {
         if (uri == null || !uri.strip().startsWith(JMS_SCHEME)) {
             return Optional.empty();
         }
@@ -180,12 +180,12 @@ final class Settings {
         return destination.isBlank() ? Optional.empty() : Optional.of(destination);
     }
 
-    static String orDefault(String value, String fallback) {
+    public static String orDefault(String value, String fallback) {
         return value == null || value.isBlank() ? fallback : value.strip();
     }
 
     /** scheme://host[:port] of a URL, e.g. https://online3.superoffice.com for the Online login endpoints. */
-    static java.security.PrivateKey privateKey(String property, String file) {
+    public static java.security.PrivateKey privateKey(String property, String file) {
         try {
             return dev.sessionreporter.auth.SystemUserLogin.readPrivateKey(java.nio.file.Path.of(file.strip()));
         } catch (IllegalArgumentException e) {
@@ -193,7 +193,7 @@ final class Settings {
         }
     }
 
-    static Integer optionalInt(String property, String value) {
+    public static Integer optionalInt(String property, String value) {
         if (value == null || value.isBlank()) {
             return null;
         }
@@ -204,7 +204,7 @@ final class Settings {
         }
     }
 
-    static String environmentVariable(String property) {
+    public static String environmentVariable(String property) {
         return property.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 }
