@@ -150,9 +150,9 @@ public class SessionReporterConfiguration implements CamelConfiguration {
 
     /**
      * The table of contents. Camel has bound this class's beans (the SuperOffice client) before it calls this; the
-     * parts are bound next, each after the parts it reads, then the settings are checked part by part. Only the demo
-     * simulator starts before the checks (its server is the one they check); the embedded broker starts last, once
-     * nothing can refuse the start any more.
+     * parts are bound next, each after the parts it reads, then the settings are checked part by part. The demo
+     * simulator starts before the checks, binding its port on a thread of its own meanwhile (start-up time); the
+     * embedded broker starts last, once nothing can refuse the start any more.
      */
     @Override
     public void configure(CamelContext camelContext) throws Exception {
@@ -185,7 +185,6 @@ public class SessionReporterConfiguration implements CamelConfiguration {
         }
     }
 
-    /** superoffice.auth.mode, or when empty the mode whose credentials are set. */
     /** Plain http only to this machine; only the demo skips it: its server is its own simulator on loopback. */
     private void requireHttpsUnlessLoopback(boolean demo) {
         if (!demo && !allowInsecureHttp) {
@@ -212,6 +211,7 @@ public class SessionReporterConfiguration implements CamelConfiguration {
         return urls;
     }
 
+    /** superoffice.auth.mode, or when empty the mode whose credentials are set. */
     private AuthMode authMode() {
         if (resolvedAuthMode == null) {
             resolvedAuthMode = AuthMode.resolve(authMode, ticket, username, systemUserToken);
