@@ -132,9 +132,8 @@ class QueueTriggerTest extends ReporterTestSupport {
                 .isInstanceOf(SessionActiveEndpoint.class)
                 .satisfies(endpoint -> assertThat(((CxfEndpoint) endpoint).getBus()).isSameAs(client.bus().bus()));
         assertThat(context.getEndpoints()).extracting(endpoint -> endpoint.getEndpointUri())
-                .anyMatch(uri -> uri.startsWith("kamelet:superoffice-session-active-action?client="));
-        assertThat(context.getRoutes()).extracting(route -> route.getRouteId())
-                .anyMatch(id -> id.startsWith("superoffice-session-active-action"));
+                .anyMatch(uri -> uri.startsWith("kamelet:superoffice-session-active-action/session-reporter-soap-call?client="));
+        assertThat(context.getRoutes()).extracting(route -> route.getRouteId()).contains("session-reporter-soap-call");
     }
 
     @Test
