@@ -101,10 +101,13 @@ class PackagedJarIT {
                 .anyMatch(line -> line.contains("management   http://127.0.0.1:" + managementPort + "/observe/health"));
         assertThat(reporter.output()).as("Camel's property summaries only at DEBUG")
                 .doesNotContain("Property-placeholders summary").doesNotContain("Auto-configuration summary");
-        assertThat(JarProcess.classDataArchiveOf(JAR)).as("the class-data archive of mvn package").isRegularFile();
-        assertThat(reporter.output())
-                .as("the JVM maps the class-data archive written for this jar (a stale one only warns)")
-                .doesNotContain("Unable to use shared archive");
+        Path archive = JarProcess.classDataArchiveOf(JAR);
+        if (Files.isRegularFile(archive)
+                && !Files.getLastModifiedTime(archive).toInstant().isBefore(Files.getLastModifiedTime(JAR).toInstant())) {
+            assertThat(reporter.output())
+                    .as("the JVM maps the class-data archive mvn package -Pcds wrote for this jar")
+                    .doesNotContain("Unable to use shared archive");
+        }
         assertThat(reporter.output())
                 .as("demo-profile banner: the built-in simulator runs, on SIMULATOR_PORT")
                 .contains("SIMULATOR")
