@@ -93,6 +93,8 @@ class PackagedJarIT {
                 String.join("\n", console.subList(0, firstReport))).isLessThanOrEqualTo(MAX_LINES_BEFORE_FIRST_REPORT);
         int banner = console.indexOf(console.stream().filter(line -> line.contains("Session reporter started (profile demo"))
                 .findFirst().orElseThrow());
+        // Camel reads its version from camel-base-engine's pom.properties: the shaded jar must keep that file
+        assertThat(console.get(banner)).as("the banner's headline").containsPattern("Apache Camel 4\\.\\d+");
         // the headline, then its indented lines
         List<String> bannerLines = console.subList(banner + 1, console.size()).stream()
                 .takeWhile(line -> line.startsWith("  ")).toList();
