@@ -30,6 +30,8 @@ final class PlaceholderChecks {
     private static final Check DURATION_OR_ZERO = Settings::nonNegativeMillis;
     private static final Check POSITIVE_INT = (property, value) ->
             Settings.wholeNumber(property, value, 1, Integer.MAX_VALUE, "a whole number, 1 or more");
+    private static final Check NON_NEGATIVE_INT = (property, value) ->
+            Settings.wholeNumber(property, value, 0, Integer.MAX_VALUE, "a whole number, 0 or more");
     private static final Check PORT = (property, value) ->
             Settings.wholeNumber(property, value, 0, 65535, "a TCP port (1 to 65535; 0: any free port)");
     private static final Check HOST = (property, value) -> {
@@ -50,6 +52,9 @@ final class PlaceholderChecks {
         VALUES.put("reporter.timer.target", TIMER_TARGET);
         VALUES.put("reporter.queue.enabled", BOOLEAN);
         VALUES.put("reporter.queue.concurrent-consumers", POSITIVE_INT);
+        // routes/report-session.camel.yaml: the bulkhead and the rate Throttle of the SOAP call
+        VALUES.put("superoffice.max-calls-in-flight", POSITIVE_INT);
+        VALUES.put("superoffice.max-calls-per-second", NON_NEGATIVE_INT);
         // application.properties: camel.threadpool.config[session-reporter-timer-reports].* and camel.management.*
         VALUES.put("reporter.timer.concurrency", POSITIVE_INT);
         VALUES.put("reporter.management.enabled", BOOLEAN);

@@ -35,8 +35,8 @@ public final class SessionReporterApplication {
     public static final String SENSITIVE_KEYWORDS = "applicationtoken,ticket,sessionkeys,sessions,truststorepassword,keystorepassword,systemusertoken,queuesecret";
     private static final Logger LOG = LoggerFactory.getLogger(SessionReporterApplication.class);
     static final String IDLE_CONNECTIONS = "http.maxConnections";
-    /** More than the shipped queue consumers (32) and timer threads (8) together. */
-    static final String STANDALONE_IDLE_CONNECTIONS = "64";
+    /** More than the calls in flight the shipped cap (superoffice.max-calls-in-flight) and the README's settings allow. */
+    static final String STANDALONE_IDLE_CONNECTIONS = "256";
 
     /** Added to the stop bound of {@link ExitOnStop}: start-up may still be running, a cut-short call may still end. */
     private static final Duration STOP_MARGIN = Duration.ofSeconds(30);
@@ -65,7 +65,7 @@ public final class SessionReporterApplication {
     /**
      * Only here, in the standalone process, which owns its JVM (the library code never changes a JVM-wide setting): the
      * JDK keeps at most 5 idle keep-alive connections per server ({@code http.maxConnections}, read once per JVM), so
-     * with 32 queue consumers most calls would close their connection and the next one open a new one (a TLS handshake
+     * with 100 calls in flight most calls would close their connection and the next one open a new one (a TLS handshake
      * each). An explicit {@code -Dhttp.maxConnections} wins.
      */
     static void ownJvmKeepsIdleConnections() {

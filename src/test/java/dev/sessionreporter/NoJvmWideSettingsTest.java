@@ -39,7 +39,7 @@ class NoJvmWideSettingsTest {
 
             System.clearProperty(SessionReporterApplication.IDLE_CONNECTIONS);
             SessionReporterApplication.ownJvmKeepsIdleConnections();
-            assertThat(System.getProperty(SessionReporterApplication.IDLE_CONNECTIONS)).isEqualTo("64");
+            assertThat(System.getProperty(SessionReporterApplication.IDLE_CONNECTIONS)).isEqualTo(SessionReporterApplication.STANDALONE_IDLE_CONNECTIONS);
         } finally {
             if (before == null) {
                 System.clearProperty(SessionReporterApplication.IDLE_CONNECTIONS);

@@ -49,7 +49,10 @@ public final class StartupBanner implements StartupListener {
                 + AuthMode.resolve(settings.get("superoffice.auth.mode"), settings.get("superoffice.ticket"),
                         settings.get("superoffice.username"), settings.get("superoffice.auth.system-user-token"))
                         .propertyValue()));
-        lines.add(row("calls", "connect timeout " + settings.get("superoffice.connect-timeout") + ", answer within "
+        lines.add(row("calls", "at most " + settings.get("superoffice.max-calls-in-flight") + " in flight"
+                + (settings.get("superoffice.max-calls-per-second").equals("0") ? ""
+                        : " and " + settings.get("superoffice.max-calls-per-second") + " per second")
+                + ", connect timeout " + settings.get("superoffice.connect-timeout") + ", answer within "
                 + settings.get("superoffice.receive-timeout") + ", " + settings.get("reporter.retry.maximum-redeliveries")
                 + " retries from " + settings.get("reporter.retry.redelivery-delay") + " (x"
                 + settings.get("reporter.retry.back-off-multiplier") + ", at most "

@@ -379,9 +379,22 @@ public final class CustomerServiceSimulator implements AutoCloseable {
         return log.connectionCount();
     }
 
+    /**
+     * The most requests the simulator was answering at the same time (read, not yet answered: delays included) since
+     * the last {@link #clearRequests()}.
+     */
+    public int mostConcurrentRequests() {
+        SimHttpServer current = server;
+        return current == null ? 0 : current.mostInFlight();
+    }
+
     /** Forgets the recorded requests, {@link #authenticationRequests()} and connections included. */
     public void clearRequests() {
         log.clear();
+        SimHttpServer current = server;
+        if (current != null) {
+            current.resetMostInFlight();
+        }
     }
 
     private static InetAddress loopback() {

@@ -64,6 +64,9 @@ final class SimHttpServer implements AutoCloseable {
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final Thread acceptor;
     private volatile boolean running = true;
+    /** Requests read and not yet answered (answering included the delay), and the most there were at once. */
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger mostInFlight = new AtomicInteger();
 
     SimHttpServer(InetAddress address, int port, SSLContext tls, int maxBodyBytes, String threadPrefix,
             Function<Request, Response> handler) throws IOException {
@@ -97,6 +100,15 @@ final class SimHttpServer implements AutoCloseable {
         this.acceptor = new Thread(this::acceptLoop, threadPrefix + "accept");
         this.acceptor.setDaemon(true);
         this.acceptor.start();
+    }
+
+    /** The most requests this server was answering at the same time since the last {@link #resetMostInFlight()}. */
+    int mostInFlight() {
+        return mostInFlight.get();
+    }
+
+    void resetMostInFlight() {
+        mostInFlight.set(inFlight.get());
     }
 
     int port() {
@@ -161,15 +173,21 @@ final class SimHttpServer implements AutoCloseable {
                 if (request == null) {
                     return;
                 }
-                Response response = handler.apply(request);
-                if (!response.delay().isZero()) {
-                    Thread.sleep(response.delay().toMillis(), response.delay().toNanosPart() % 1_000_000);
+                Response response;
+                mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+                try {
+                    response = handler.apply(request);
+                    if (!response.delay().isZero()) {
+                        Thread.sleep(response.delay().toMillis(), response.delay().toNanosPart() % 1_000_000);
+                    }
+                    if (response.drop() || !running) {
+                        return;
+                    }
+                    out.write(encode(request, response));
+                    out.flush();
+                } finally {
+                    inFlight.decrementAndGet();
                 }
-                if (response.drop() || !running) {
-                    return;
-                }
-                out.write(encode(request, response));
-                out.flush();
                 if (response.close() || request.body() == null || !keepAlive(request)) {
                     return;
                 }

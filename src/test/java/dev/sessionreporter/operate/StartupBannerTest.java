@@ -32,13 +32,13 @@ class StartupBannerTest extends ReporterTestSupport {
         assertThat(lines.get(0)).startsWith("Session reporter started (profile ");
         assertThat(banner).contains(
                 "SuperOffice  " + SIMULATOR.customerServiceUrl() + ", auth mode ticket",
-                "timer        every 1h, 1 key(s), 8 at a time, target report; runs on the leader of session-reporter-timer",
+                "timer        every 1h, 1 key(s), 100 at a time, target report; runs on the leader of session-reporter-timer",
                 "queue        session-reporter-jms:queue:superoffice.session-active, 32 consumers, duplicates window 60s",
                 "results      log:dev.sessionreporter.result?plain=true",
                 "dead letters session-reporter-jms:queue:superoffice.session-active.DLQ",
                 "broker       embedded, tcp://127.0.0.1:" + brokerPort + " (no login)",
                 "management   off",
-                "calls        connect timeout 5s, answer within 10s, 2 retries");
+                "calls        at most 100 in flight, connect timeout 5s, answer within 10s, 2 retries");
         assertThat(banner).doesNotContain(KEY, TestSecrets.TICKET, TestSecrets.APPLICATION_TOKEN);
     }
 
