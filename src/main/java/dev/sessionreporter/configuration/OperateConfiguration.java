@@ -9,6 +9,8 @@ import dev.sessionreporter.operate.ReporterMetrics;
 import dev.sessionreporter.operate.StartupBanner;
 import dev.sessionreporter.operate.SuperOfficeCalls;
 import dev.sessionreporter.operate.SuperOfficeReachableCheck;
+import dev.sessionreporter.operate.TimerTicks;
+import dev.sessionreporter.operate.TimerTicksCheck;
 import dev.sessionreporter.soap.CallAttempts;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -36,6 +38,8 @@ public class OperateConfiguration implements CamelConfiguration {
     int unreachableThreshold;
     private long summaryIntervalMillis;
     private long shutdownTimeoutMillis;
+    private Duration timerPeriod;
+    private TimerTicks timerTicks;
     private MeterRegistry meterRegistry;
     private ReporterMetrics reporterMetrics;
     private SuperOfficeCalls superOfficeCalls;
@@ -53,6 +57,11 @@ public class OperateConfiguration implements CamelConfiguration {
     @PropertyInject("reporter.log.summary-interval")
     public void summaryInterval(String text) {
         summaryIntervalMillis = Settings.nonNegativeMillis("reporter.log.summary-interval", text);
+    }
+
+    @PropertyInject("reporter.timer.period")
+    public void timerPeriod(String text) {
+        timerPeriod = Duration.ofMillis(Settings.millis("reporter.timer.period", text));
     }
 
     @PropertyInject("reporter.shutdown.timeout")
@@ -73,6 +82,21 @@ public class OperateConfiguration implements CamelConfiguration {
                     .forEach(queue -> reporterMetrics.bindQueueDepth(queue, broker::messageCount)));
         }
         return reporterMetrics;
+    }
+
+    /** Each timer tick's duration and keys: metrics, and a WARN when a tick takes longer than the period. */
+    @BindToRegistry("sessionReporterTimerTicks")
+    public TimerTicks timerTicks(CamelContext camelContext) {
+        if (timerTicks == null) {
+            timerTicks = new TimerTicks(meterRegistry(camelContext), timerPeriod);
+        }
+        return timerTicks;
+    }
+
+    /** Readiness details: the last timer tick, and whether it fell behind the period (always UP). */
+    @BindToRegistry("sessionReporterTimerTicksCheck")
+    public TimerTicksCheck timerTicksCheck(CamelContext camelContext) {
+        return new TimerTicksCheck(timerTicks(camelContext));
     }
 
     /** The result line and headers of a reported key, for reporter.result.uri. */
