@@ -30,6 +30,26 @@ class StartupRefusalsTest {
         assertThat(startupError(settings)).contains("broker.url").contains("BROKER_URL");
     }
 
+    /** broker.ha=true is for a primary/backup pair named in broker.url: the embedded broker has no backup. */
+    @Test
+    void refusesBrokerHaWithoutBrokerUrl() throws Exception {
+        Properties settings = new Properties();
+        settings.setProperty("broker.url", "");
+        settings.setProperty("broker.ha", "true");
+
+        assertThat(startupError(settings)).contains("broker.ha=true").contains("BROKER_HA").contains("broker.url");
+    }
+
+    /** The Artemis client knows 0 (no retry), a count, and -1 (without end); anything below is a typo. */
+    @Test
+    void refusesReconnectAttemptsBelowMinusOne() throws Exception {
+        Properties settings = new Properties();
+        settings.setProperty("broker.reconnect-attempts", "-2");
+
+        assertThat(startupError(settings)).contains("broker.reconnect-attempts").contains("BROKER_RECONNECT_ATTEMPTS")
+                .contains("-2");
+    }
+
     /**
      * The timer route's precondition is a Simple predicate: a typo there failed with "SimpleIllegalSyntaxException:
      * Unexpected token f", naming neither the property nor its environment variable.

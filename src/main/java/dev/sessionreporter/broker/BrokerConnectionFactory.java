@@ -24,6 +24,10 @@ import org.slf4j.LoggerFactory;
  * reconnect ({@code reconnectAttempts}) is deliberately not used: it holds every caller — the timer's dead-letter
  * sends too — until the broker returns, and pooled-jms closes the reconnected connection anyway.
  *
+ * <p>Against a primary/backup pair ({@code ha}) the client follows the pair's topology, and with
+ * {@code reconnectAttempts} it fails over to the backup by itself: the connection and its sessions survive (a
+ * transaction open at that moment is rolled back, so its messages are delivered again), and the pool keeps it.
+ *
  * <p>The outage is logged once: one WARN on {@code dev.sessionreporter.broker} when the connection is lost (or the
  * first connect fails), one INFO when a connection succeeds again; failed attempts in between are DEBUG.
  */
@@ -37,9 +41,18 @@ public final class BrokerConnectionFactory {
     /**
      * @param consumerWindowSize bytes of messages the broker sends each consumer ahead of its receive calls (Artemis
      *        {@code consumerWindowSize}; 0: none, every receive asks the broker); a value in the URL wins
+     * @param ha follow the broker's topology (Artemis {@code ha}): connect and fail over to the backup of a pair
+     * @param reconnectAttempts how often the client retries a lost connection by itself, on the backup when {@code ha}
+     *        (Artemis {@code reconnectAttempts}; 0: never, -1: without end); a value in the URL wins
      */
-    public static JmsPoolConnectionFactory create(String url, String username, String password, int consumerWindowSize) {
-        ActiveMQConnectionFactory artemis = new ActiveMQConnectionFactory(url);
+    public static JmsPoolConnectionFactory create(String url, String username, String password, int consumerWindowSize,
+            boolean ha, int reconnectAttempts) {
+        // ha is fixed when the client's server locator is made, so it can only be given in the URL
+        ActiveMQConnectionFactory artemis = new ActiveMQConnectionFactory(ha && !urlSets(url, "ha")
+                ? url + (url.contains("?") ? "&" : "?") + "ha=true" : url);
+        if (!urlSets(url, "reconnectAttempts")) {
+            artemis.setReconnectAttempts(reconnectAttempts);
+        }
         if (username != null && !username.isBlank()) {
             artemis.setUser(username);
             artemis.setPassword(password);
@@ -76,6 +89,8 @@ public final class BrokerConnectionFactory {
      */
     static final class OutageLoggingPool extends JmsPoolConnectionFactory implements BrokerConnectionState {
         private static final Logger LOG = LoggerFactory.getLogger("dev.sessionreporter.broker");
+        /** The error code of the Artemis client's exception once it has failed over (reconnected) by itself. */
+        private static final String FAILED_OVER = "FAILOVER";
 
         private Instant outageSince;
         private int failedAttempts;
@@ -97,6 +112,11 @@ public final class BrokerConnectionFactory {
             return new PooledConnection(connection) {
                 @Override
                 public void onException(JMSException exception) {
+                    if (FAILED_OVER.equals(exception.getErrorCode())) {
+                        // the client reconnected (to the backup) by itself: the connection and its sessions still work
+                        failedOver(exception);
+                        return;
+                    }
                     connectionLost(exception);
                     super.onException(exception);
                 }
@@ -110,6 +130,11 @@ public final class BrokerConnectionFactory {
                         + "until then keys cannot be dead-lettered (queue messages stay on the broker, timer keys are "
                         + "reported again on the next tick).", describe(exception));
             }
+        }
+
+        synchronized void failedOver(JMSException exception) {
+            LOG.warn("The broker connection failed over ({}); transactions open at that moment are rolled back and their "
+                    + "messages delivered again.", describe(exception));
         }
 
         synchronized void connectFailed(Exception exception) {

@@ -34,7 +34,10 @@ public class BrokerConfiguration implements CamelConfiguration {
     String username;
     @PropertyInject("broker.password")
     String password;
+    @PropertyInject("broker.ha")
+    boolean ha;
     private long reconnectIntervalMillis;
+    private int reconnectAttempts;
     private int consumerWindowSize;
     @PropertyInject("broker.embedded.enabled")
     boolean embeddedEnabled;
@@ -57,6 +60,16 @@ public class BrokerConfiguration implements CamelConfiguration {
         reconnectIntervalMillis = Settings.millis("broker.reconnect-interval", text);
     }
 
+    @PropertyInject("broker.reconnect-attempts")
+    public void reconnectAttempts(int attempts) {
+        if (attempts < -1) {
+            throw new StartupConfigurationException("Property broker.reconnect-attempts (environment variable "
+                    + "BROKER_RECONNECT_ATTEMPTS) must be 0 (the consumers reconnect every broker.reconnect-interval), "
+                    + "more, or -1 (without end); it is " + attempts);
+        }
+        reconnectAttempts = attempts;
+    }
+
     @PropertyInject("broker.consumer-window-size")
     public void consumerWindowSize(int bytes) {
         if (bytes < -1) {
@@ -76,12 +89,17 @@ public class BrokerConfiguration implements CamelConfiguration {
         if (url.isBlank() && !embeddedEnabled) {
             Settings.require("broker.url", url);
         }
+        if (ha && url.isBlank()) {
+            throw new StartupConfigurationException("Property broker.ha=true (environment variable BROKER_HA) needs "
+                    + "broker.url naming the broker pair, e.g. (tcp://primary:61616,tcp://backup:61616); the embedded "
+                    + "broker has no backup");
+        }
         if (url.isBlank()) {
             embeddedBroker = new EmbeddedBroker(embeddedHost, embeddedPort, Path.of(embeddedDataDir),
                     embeddedMaxDeliveryAttempts, embeddedJournalBufferTimeoutMicros, username, password);
         }
         connectionFactory = BrokerConnectionFactory.create(url.isBlank() ? embeddedBroker.inVmUrl() : url, username,
-                password, consumerWindowSize);
+                password, consumerWindowSize, ha, reconnectAttempts);
         JmsComponent jms = JmsComponent.jmsComponent(connectionFactory);
         jms.getConfiguration().setMessageConverter(new OpaqueBodyMessageConverter());
         jms.setRecoveryInterval(reconnectIntervalMillis);
