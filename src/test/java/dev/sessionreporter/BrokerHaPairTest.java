@@ -59,8 +59,8 @@ class BrokerHaPairTest extends ReporterTestSupport {
         // address: the pair; the client follows its topology and fails over to the backup
         properties.setProperty("broker.url", PAIR_URL);
         properties.setProperty("broker.ha", "true");
-        // the recipe's setting: the client fails over to the backup by itself (500 ms apart: 10 s for the takeover)
-        properties.setProperty("broker.reconnect-attempts", "20");
+        // the README's recipe: the client fails over to the backup by itself (500 ms apart: 30 s for the takeover)
+        properties.setProperty("broker.reconnect-attempts", "60");
         // reconnects within the test's wait instead of every shipped 5 s
         properties.setProperty("broker.reconnect-interval", "1s");
         // fewer consumers than shipped: the duplicate bound (one per consumer) is then small enough to mean something
