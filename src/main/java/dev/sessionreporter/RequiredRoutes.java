@@ -3,6 +3,7 @@ package dev.sessionreporter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
 import org.apache.camel.model.Model;
@@ -37,10 +38,10 @@ public final class RequiredRoutes implements StartupListener {
             }
         }
         if (routes.stream().noneMatch(route -> consumes(context, route, queueUri)
-                && hasPolicy(route, "sessionReporterQueueConsumptionGate"))) {
+                && hasPolicy(context, route, "sessionReporterQueueConsumptionGate"))) {
             missing.add("session-reporter-queue-trigger (from reporter.queue.uri, with routePolicy sessionReporterQueueConsumptionGate)");
         }
-        if (timerEnabled && routes.stream().noneMatch(route -> hasPolicy(route, "sessionReporterTimerLeaderPolicy"))) {
+        if (timerEnabled && routes.stream().noneMatch(route -> hasPolicy(context, route, "sessionReporterTimerLeaderPolicy"))) {
             missing.add("session-reporter-timer-trigger (with routePolicy sessionReporterTimerLeaderPolicy; or set reporter.timer.enabled=false)");
         }
         if (!missing.isEmpty()) {
@@ -60,8 +61,24 @@ public final class RequiredRoutes implements StartupListener {
             return false;
         }
         // the endpoint, whatever options the route adds (the queue route's parameters)
-        String input = withoutOptions(context.resolvePropertyPlaceholders(route.getInput().getEndpointUri()));
+        String input = withoutOptions(resolve(context, route, route.getInput().getEndpointUri()));
         return EndpointHelper.matchEndpoint(context, input, withoutOptions(context.resolvePropertyPlaceholders(uri)));
+    }
+
+    /** A route made from a template names its parameters ({{queueUri}}): their values first, then the properties. */
+    private static String resolve(CamelContext context, RouteDefinition route, String text) {
+        Map<String, Object> parameters = route.getTemplateParameters();
+        if (parameters != null) {
+            for (Map.Entry<String, Object> parameter : parameters.entrySet()) {
+                text = text.replace("{{" + parameter.getKey() + "}}", String.valueOf(parameter.getValue()));
+            }
+        }
+        try {
+            return context.resolvePropertyPlaceholders(text);
+        } catch (IllegalArgumentException localBean) {
+            // e.g. the template's own policy {{breakerPause}}, not one of the beans looked for
+            return text;
+        }
     }
 
     private static String withoutOptions(String uri) {
@@ -69,8 +86,8 @@ public final class RequiredRoutes implements StartupListener {
         return options < 0 ? uri : uri.substring(0, options);
     }
 
-    private static boolean hasPolicy(RouteDefinition route, String bean) {
-        String policies = route.getRoutePolicyRef();
+    private static boolean hasPolicy(CamelContext context, RouteDefinition route, String bean) {
+        String policies = route.getRoutePolicyRef() == null ? null : resolve(context, route, route.getRoutePolicyRef());
         return policies != null && Arrays.stream(policies.split(",")).map(String::strip).anyMatch(bean::equals);
     }
 }

@@ -27,7 +27,8 @@ class CircuitBreakerRenamedQueueRouteTest extends ReporterTestSupport {
     protected Properties extraProperties() {
         Properties properties = new Properties();
         // the built-in route files, with a triggers file whose queue route has another id
-        properties.setProperty("camel.main.routes-include-pattern", "classpath:routes/error-handling.camel.yaml,"
+        properties.setProperty("camel.main.routes-include-pattern", "classpath:session-reporter/templates.camel.yaml,"
+                + "classpath:routes/error-handling.camel.yaml,"
                 + "classpath:routes/report-session.camel.yaml,classpath:routes/timer-target.camel.yaml,file:"
                 + renamedTriggers());
         // the breaker is the subject: on, and quick to open and to probe
@@ -44,8 +45,8 @@ class CircuitBreakerRenamedQueueRouteTest extends ReporterTestSupport {
         try {
             Path file = Files.createTempDirectory("session-reporter-routes").resolve("triggers.camel.yaml");
             String builtIn = Files.readString(Path.of("routes/triggers.camel.yaml"));
-            assertThat(builtIn).contains("id: session-reporter-queue-trigger");
-            Files.writeString(file, builtIn.replace("id: session-reporter-queue-trigger", "id: " + RENAMED));
+            assertThat(builtIn).contains("routeId: session-reporter-queue-trigger");
+            Files.writeString(file, builtIn.replace("routeId: session-reporter-queue-trigger", "routeId: " + RENAMED));
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -14,13 +14,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Without a route the others depend on, the reporter does not start; the message names what is missing. */
 class RequiredRoutesTest {
+    /** The route templates the built-in triggers file makes its routes from. */
+    private static final String TEMPLATES = "classpath:session-reporter/templates.camel.yaml";
     @TempDir
     Path dataDir;
 
     @Test
     void refusesToStartWithoutTheReportAndDeadLetterRoutes() throws Exception {
         // report-session.camel.yaml left out: report-session, session-reporter-call and dead-letter are missing
-        String error = startupError("classpath:routes/error-handling.camel.yaml,classpath:routes/triggers.camel.yaml,"
+        String error = startupError(TEMPLATES + ",classpath:routes/error-handling.camel.yaml,classpath:routes/triggers.camel.yaml,"
                 + "classpath:routes/timer-target.camel.yaml");
 
         assertThat(error).contains("session-reporter-report").contains("session-reporter-call").contains("session-reporter-dead-letter")
@@ -32,9 +34,9 @@ class RequiredRoutesTest {
         Path triggers = dataDir.resolve("triggers.camel.yaml");
         // the built-in triggers, but the queue route without its routePolicy: the breaker could not pause it
         Files.writeString(triggers, Files.readString(Path.of("routes/triggers.camel.yaml"))
-                .replace("    routePolicy: sessionReporterQueueConsumptionGate\n", ""));
+                .replace("      - name: consumptionPolicy\n        value: sessionReporterQueueConsumptionGate\n", ""));
 
-        String error = startupError("classpath:routes/error-handling.camel.yaml,classpath:routes/report-session.camel.yaml,"
+        String error = startupError(TEMPLATES + ",classpath:routes/error-handling.camel.yaml,classpath:routes/report-session.camel.yaml,"
                 + "classpath:routes/timer-target.camel.yaml,file:" + triggers);
 
         assertThat(error).contains("session-reporter-queue-trigger").contains("sessionReporterQueueConsumptionGate");

@@ -8,6 +8,7 @@ import dev.sessionreporter.secret.SecretRedactor;
 import java.util.function.Supplier;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.PropertyInject;
+import org.apache.camel.model.errorhandler.NoErrorHandlerDefinition;
 import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
 
 /**
@@ -79,6 +80,15 @@ public class FailureHandlingConfiguration {
     @BindToRegistry("sessionReporterTransientFailureRetryLog")
     public RetryLog transientFailureRetryLog() {
         return new RetryLog(classifier, secrets.get());
+    }
+
+    /**
+     * The trigger routes' error handler (routes/triggers.camel.yaml, the templates' errorHandler): none, a failure the
+     * report step lets through goes back to the trigger, so a queue message is rolled back to its queue.
+     */
+    @BindToRegistry("sessionReporterPropagateFailures")
+    public NoErrorHandlerDefinition propagateFailures() {
+        return new NoErrorHandlerDefinition();
     }
 
     FailureClassifier classifier() {

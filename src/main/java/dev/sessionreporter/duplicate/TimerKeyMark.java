@@ -46,6 +46,11 @@ public class TimerKeyMark {
         this.clock = clock;
     }
 
+    /** Trusts no mark: the queue template's default, where no timer of the host signs its keys. */
+    public static TimerKeyMark none() {
+        return new TimerKeyMark(null, 0, Clock.systemUTC());
+    }
+
     /** Marks the timer key in the body as the timer's own, good until one period from now. */
     public void mark(Exchange exchange) {
         if (secret == null) {

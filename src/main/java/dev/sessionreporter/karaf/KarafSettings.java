@@ -20,6 +20,8 @@ final class KarafSettings {
     static final String PROFILE = "camel.main.profile";
     /** prod: never the built-in simulator, no plain http:// to a remote SuperOffice. */
     static final String DEFAULT_PROFILE = "prod";
+    /** The route templates the folder's triggers file makes its routes from: in the bundle, not in the folder. */
+    static final String TEMPLATES = "classpath:session-reporter/templates.camel.yaml";
 
     /** ConfigAdmin's and fileinstall's own entries: not reporter settings. */
     private static final Set<String> CONTAINER_KEYS = Set.of("service.pid", "service.factoryPid",
@@ -50,12 +52,12 @@ final class KarafSettings {
                 properties.setProperty(key, String.valueOf(value).strip());
             }
         }
-        // The routes: every *.camel.yaml of the folder. A file added or changed is loaded again and replaces the
+        // The routes: the templates and every *.camel.yaml of the folder. A file added or changed is loaded again and replaces the
         // routes with the same ids; the other routes keep running. (Camel's remove-all-routes reload loads a file once
         // per route it holds, and our files hold several: duplicate route ids.) The same keys as
         // application.properties, so these replace its file:routes/ pattern.
         String routes = routesDirectory(properties).toString();
-        properties.setProperty("camel.main.routes-include-pattern", "file:" + routes + "/*.camel.yaml");
+        properties.setProperty("camel.main.routes-include-pattern", TEMPLATES + ",file:" + routes + "/*.camel.yaml");
         properties.setProperty("camel.main.routes-reload-enabled", "true");
         properties.setProperty("camel.main.routes-reload-directory", routes);
         properties.setProperty("camel.main.routes-reload-pattern", "*.camel.yaml");

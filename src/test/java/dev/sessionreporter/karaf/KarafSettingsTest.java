@@ -27,7 +27,7 @@ class KarafSettingsTest {
         Properties overrides = KarafSettings.overrides(new Hashtable<>(), ETC, DATA);
 
         assertThat(overrides.getProperty("camel.main.routes-include-pattern"))
-                .isEqualTo("file:/opt/karaf/etc/session-reporter/routes/*.camel.yaml");
+                .isEqualTo("classpath:session-reporter/templates.camel.yaml,file:/opt/karaf/etc/session-reporter/routes/*.camel.yaml");
         assertThat(overrides.getProperty("camel.main.routes-reload-enabled")).isEqualTo("true");
         assertThat(overrides.getProperty("camel.main.routes-reload-directory")).isEqualTo("/opt/karaf/etc/session-reporter/routes");
         assertThat(overrides.getProperty("camel.main.routes-reload-pattern")).isEqualTo("*.camel.yaml");
@@ -46,7 +46,7 @@ class KarafSettingsTest {
         assertThat(overrides.getProperty("broker.embedded.enabled")).isEqualTo("true");
         assertThat(overrides.getProperty("superoffice.url"))
                 .isEqualTo("https://example.invalid/Cust1/Remote/Services88/CustomerService.svc");
-        assertThat(overrides.getProperty("camel.main.routes-include-pattern")).isEqualTo("file:/srv/reporter-routes/*.camel.yaml");
+        assertThat(overrides.getProperty("camel.main.routes-include-pattern")).isEqualTo("classpath:session-reporter/templates.camel.yaml,file:/srv/reporter-routes/*.camel.yaml");
         assertThat(overrides.getProperty("camel.main.routes-reload-directory")).isEqualTo("/srv/reporter-routes");
         assertThat(KarafSettings.profile(overrides)).isEqualTo("demo");
     }
