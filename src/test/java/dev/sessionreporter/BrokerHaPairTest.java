@@ -3,6 +3,7 @@ package dev.sessionreporter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.sessionreporter.broker.SendSessionKeys;
 import dev.sessionreporter.failure.ReporterHeaders;
 import dev.sessionreporter.simulator.SimulatedFailure;
 import dev.sessionreporter.support.BrokerProcess;
@@ -40,7 +41,7 @@ import org.junit.jupiter.api.Test;
  * while reports are in flight, the backup takes over the journal, and the same reporter — no restart — carries on
  * against it: every key sent is reported or dead-lettered with its reason on the backup, keys whose dead letter the
  * kill interrupted too, and the keys reported twice (the reports in flight at the kill) stay within the bound the
- * README states: one per queue consumer.
+ * README states: one per queue consumer. A client made after the kill finds the backup through the same URL.
  */
 class BrokerHaPairTest extends ReporterTestSupport {
     private static final List<BrokerProcess> PAIR = BrokerProcess.startSharedStorePair();
@@ -127,6 +128,13 @@ class BrokerHaPairTest extends ReporterTestSupport {
                     .noneMatch(line -> line.contains("Lost the connection to the broker"));
         }
         assertThat(context.getRouteController().getRouteStatus("session-reporter-queue-trigger")).isEqualTo(ServiceStatus.Started);
+
+        // the primary still down: a client made now (the send command's) finds the backup through the pair's URL, as a
+        // reporter started now would
+        String late = TestSecrets.sessionKey("hal");
+        SIMULATOR.addSession(late, 29_999);
+        SendSessionKeys.send(PAIR_URL + "?ha=true", QueueClient.INPUT_QUEUE, List.of(late));
+        await().atMost(Duration.ofSeconds(30)).until(() -> SIMULATOR.acceptedReportCount(late) == 1);
     }
 
     // ---------------------------------------------------------------------------------------------------- helpers
