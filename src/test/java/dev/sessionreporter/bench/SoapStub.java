@@ -31,6 +31,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -40,7 +41,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * threads that reads the request, finds the benchmark key in it ({@code bench<phase><9 digits>}) and answers one fixed
  * byte[]: a correct WCF {@code ReportSessionActiveResponse} ({@code Succeeded=true}, {@code Response=1001}). It records
  * the first arrival of every key of the tracked phase (counted on the stub side) and the CPU time of its own threads.
- * Kept-alive connections stay open however long they are idle (clients pause between phases).
+ * Kept-alive connections stay open however long they are idle (clients pause between phases). With a delay it answers
+ * as a server far away would: each answer is scheduled on the event loop after delay ± jitter, so two threads hold
+ * thousands of calls in flight ({@link FarSoapStub} runs it in a JVM of its own).
  *
  * <p>Netty rather than the JDK's HttpServer: on two cores the stub's CPU is taken from the client under test, and the
  * JDK server (a dispatcher thread handing every request to a pool) costs several times more CPU per request.
@@ -67,9 +70,18 @@ final class SoapStub implements AutoCloseable {
     private volatile char trackedPhase;
     private volatile AtomicLongArray arrivals = new AtomicLongArray(0);
     private final AtomicInteger trackedCount = new AtomicInteger();
+    private final long delayMicros;
+    private final long jitterMicros;
 
     /** @param threadCount event-loop threads serving the connections (plus one that accepts them) */
     SoapStub(int threadCount) {
+        this(threadCount, 0, 0);
+    }
+
+    /** Answers after {@code delayMillis} ± {@code jitterMillis} (uniformly spread). */
+    SoapStub(int threadCount, long delayMillis, long jitterMillis) {
+        delayMicros = delayMillis * 1000;
+        jitterMicros = Math.min(jitterMillis, delayMillis) * 1000;
         acceptor = new NioEventLoopGroup(1, threads("bench-stub-accept"));
         workers = new NioEventLoopGroup(threadCount, threads("bench-stub"));
         try {
@@ -112,7 +124,18 @@ final class SoapStub implements AutoCloseable {
             response.headers()
                     .set(HttpHeaderNames.CONTENT_TYPE, "text/xml; charset=utf-8")
                     .setInt(HttpHeaderNames.CONTENT_LENGTH, ANSWER.length);
-            if (HttpUtil.isKeepAlive(request)) {
+            boolean keepAlive = HttpUtil.isKeepAlive(request);
+            if (delayMicros == 0) {
+                answer(ctx, response, keepAlive);
+                return;
+            }
+            long delay = delayMicros + (jitterMicros == 0 ? 0
+                    : ThreadLocalRandom.current().nextLong(-jitterMicros, jitterMicros + 1));
+            ctx.executor().schedule(() -> answer(ctx, response, keepAlive), delay, TimeUnit.MICROSECONDS);
+        }
+
+        private void answer(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
+            if (keepAlive) {
                 ctx.writeAndFlush(response);
             } else {
                 ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);

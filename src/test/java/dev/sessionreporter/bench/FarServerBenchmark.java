@@ -1,0 +1,301 @@
+package dev.sessionreporter.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sessionreporter.support.FreePort;
+import dev.sessionreporter.support.ManagementClient;
+import dev.sessionreporter.support.TestSecrets;
+import jakarta.jms.Connection;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.IntStream;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The reporter against a server far away: the stub ({@link FarSoapStub}) in a JVM of its own answers every call after
+ * {@code bench.far.delay} ms ± {@code bench.far.jitter}, and the reporter runs as the README runs it, the packaged jar
+ * in a process of its own (profile prod, embedded broker), so that its peak RSS and threads are its own. Run by
+ * {@code mvn -B -Pbench verify} through Failsafe, after the jar is built (docs/benchmark.md).
+ *
+ * <p>Each scenario is measured against its physical limit: calls in flight (the smaller of the threads or consumers
+ * and {@code superoffice.max-calls-in-flight}) ÷ the mean round trip. Ticks are timed by the reporter itself
+ * ({@code sessionreporter_timer_tick_duration_seconds}); a queue drain by the reported count, from the end of the
+ * preload (the backlog is in place) to the last key. Results: {@code target/benchmark-far.txt}.
+ */
+class FarServerBenchmark {
+    private static final Path JAR = Path.of(System.getProperty("session-reporter.jar", "target/session-reporter.jar"));
+    private static final Path WORK = Path.of("target", "far-bench");
+    private static final int DELAY = Integer.getInteger("bench.far.delay", 100);
+    private static final int JITTER = Integer.getInteger("bench.far.jitter", 20);
+    private static final int TIMER_KEYS = Integer.getInteger("bench.far.timer.keys", 10_000);
+    private static final int TICKS = Integer.getInteger("bench.far.timer.ticks", 3);
+    private static final int QUEUE_MESSAGES = Integer.getInteger("bench.far.queue.messages", 100_000);
+    private static final int QUEUE_CONSUMERS = Integer.getInteger("bench.far.queue.consumers", 128);
+    private static final int FAST_TIMER = Integer.getInteger("bench.far.timer.fast", 250);
+    /** Which scenarios run: timer, timer-fast, queue-shipped, queue (all by default). */
+    private static final List<String> SCENARIOS =
+            List.of(System.getProperty("bench.far.scenarios", "timer,timer-fast,queue-shipped,queue").split(","));
+    /** Options of the reporter's JVM; empty: the README's run command, java -jar alone. */
+    private static final String JVM_ARGS = System.getProperty("bench.far.jvm.args", "").strip();
+
+    private final List<String> rows = new ArrayList<>();
+
+    @Test
+    void reportsAgainstAServerFarAway() throws Exception {
+        assertThat(JAR).as("the packaged jar (mvn -Pbench verify builds it first)").isRegularFile();
+        Files.createDirectories(WORK);
+        Path keys = WORK.resolve("timer-keys.txt");
+        Files.write(keys, IntStream.range(0, TIMER_KEYS).mapToObj(i -> SoapStub.key('T', i)).toList());
+        String loadBefore = loadAverage();
+        Process stub = startStub();
+        try {
+            String url = new BufferedReader(new InputStreamReader(stub.getInputStream(), StandardCharsets.UTF_8))
+                    .readLine().substring("url ".length());
+            rows.add("| scenario | calls in flight | keys | seconds | reports/s | limit/s | × limit | peak RSS MB | threads |");
+            rows.add("|---|---|---|---|---|---|---|---|---|");
+            if (SCENARIOS.contains("timer")) {
+                timer(url, keys, "timer tick, shipped settings", Map.of());
+            }
+            if (SCENARIOS.contains("timer-fast")) {
+                timer(url, keys, "timer tick, " + FAST_TIMER + " threads and calls", Map.of("REPORTER_TIMER_CONCURRENCY", Integer.toString(FAST_TIMER),
+                        "SUPEROFFICE_MAX_CALLS_IN_FLIGHT", Integer.toString(FAST_TIMER)));
+            }
+            // a fifth of the backlog: 32 consumers take long, and their limit is plain
+            if (SCENARIOS.contains("queue-shipped")) {
+                queue(url, "queue drain, shipped settings (32 consumers)", 32, QUEUE_MESSAGES / 5, Map.of());
+            }
+            if (SCENARIOS.contains("queue")) {
+                queue(url, "queue drain, " + QUEUE_CONSUMERS + " consumers and calls", QUEUE_CONSUMERS, QUEUE_MESSAGES,
+                        Map.of("REPORTER_QUEUE_CONCURRENT_CONSUMERS", Integer.toString(QUEUE_CONSUMERS),
+                                "SUPEROFFICE_MAX_CALLS_IN_FLIGHT", Integer.toString(QUEUE_CONSUMERS)));
+            }
+        } finally {
+            stub.getOutputStream().close();
+            stub.destroy();
+            stub.waitFor(10, TimeUnit.SECONDS);
+        }
+        String table = "Server " + DELAY + " ms ± " + JITTER + " ms away (stub in its own JVM); reporter: java "
+                + (JVM_ARGS.isEmpty() ? "" : JVM_ARGS + " ") + "-jar " + JAR.getFileName() + ", profile prod;"
+                + " load average (1 min) " + loadBefore + " before, " + loadAverage() + " after\n\n"
+                + String.join("\n", rows) + "\n";
+        System.out.println(table);
+        Files.writeString(Path.of("target", "benchmark-far.txt"), table);
+    }
+
+    /** {@link #TICKS} ticks of all keys, timed by the reporter; the median tick is the row. */
+    private void timer(String url, Path keys, String name, Map<String, String> settings) throws Exception {
+        Map<String, String> environment = environment(url, settings);
+        environment.put("REPORTER_QUEUE_ENABLED", "false");
+        environment.put("REPORTER_TIMER_SESSION_KEYS_FILE", keys.toAbsolutePath().toString());
+        // a short pause between ticks: the ticks themselves are measured
+        environment.put("REPORTER_TIMER_PERIOD", "2s");
+        try (Reporter reporter = Reporter.start(name, environment)) {
+            List<Double> seconds = new ArrayList<>();
+            double sum = 0;
+            for (int tick = 1; tick <= TICKS; tick++) {
+                int wanted = tick;
+                reporter.awaitUntil(() -> reporter.metric("sessionreporter_timer_tick_duration_seconds_count") >= wanted,
+                        600);
+                double total = reporter.metric("sessionreporter_timer_tick_duration_seconds_sum");
+                seconds.add(total - sum);
+                sum = total;
+            }
+            List<Double> sorted = seconds.stream().sorted().toList();
+            double median = sorted.get(sorted.size() / 2);
+            int inFlight = Math.min(setting(environment, "REPORTER_TIMER_CONCURRENCY", 100),
+                    setting(environment, "SUPEROFFICE_MAX_CALLS_IN_FLIGHT", 100));
+            row(name + " (median of " + TICKS + ": " + format(seconds) + " s)", inFlight, TIMER_KEYS, median, reporter);
+        }
+    }
+
+    /** A backlog of {@code messages} keys, drained from the end of the preload to the last report. */
+    private void queue(String url, String name, int consumers, int messages, Map<String, String> settings)
+            throws Exception {
+        Map<String, String> environment = environment(url, settings);
+        environment.put("REPORTER_TIMER_ENABLED", "false");
+        try (Reporter reporter = Reporter.start(name, environment)) {
+            ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + reporter.brokerPort);
+            try (Connection connection = factory.createConnection();
+                    Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
+                    MessageProducer producer = session.createProducer(session.createQueue("superoffice.session-active"))) {
+                for (int i = 0; i < messages; i++) {
+                    producer.send(session.createTextMessage(SoapStub.key('Q', i)));
+                    if (i % 500 == 499) {
+                        session.commit();
+                    }
+                }
+                session.commit();
+            }
+            long start = System.nanoTime();
+            double before = reporter.reported();
+            reporter.awaitUntil(() -> reporter.reported() >= messages, 1800);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            int inFlight = Math.min(consumers, setting(environment, "SUPEROFFICE_MAX_CALLS_IN_FLIGHT", 100));
+            row(name + " (" + (int) (messages - before) + " of " + messages + " after the preload)",
+                    inFlight, (int) (messages - before), seconds, reporter);
+        }
+    }
+
+    private void row(String name, int inFlight, int keys, double seconds, Reporter reporter) throws IOException {
+        double rate = keys / seconds;
+        double limit = inFlight * 1000.0 / DELAY;
+        rows.add(String.format(Locale.ROOT, "| %s | %d | %,d | %.1f | %,.0f | %,.0f | %.2f | %d | %d |", name, inFlight,
+                keys, seconds, rate, limit, rate / limit, reporter.peakRssMb(), reporter.peakThreads));
+        System.out.println(rows.get(rows.size() - 1));
+    }
+
+    private static Process startStub() throws IOException {
+        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        return new ProcessBuilder(javaExecutable(), "-Xmx128m", "-cp", classpath, FarSoapStub.class.getName(),
+                Integer.toString(DELAY), Integer.toString(JITTER), "2")
+                .redirectError(WORK.resolve("stub.log").toFile()).start();
+    }
+
+    private static Map<String, String> environment(String url, Map<String, String> settings) {
+        Map<String, String> environment = new HashMap<>();
+        environment.put("CAMEL_MAIN_PROFILE", "prod");
+        environment.put("SUPEROFFICE_URL", url);
+        environment.put("SUPEROFFICE_APPLICATION_TOKEN", TestSecrets.APPLICATION_TOKEN);
+        environment.put("SUPEROFFICE_TICKET", TestSecrets.TICKET);
+        environment.putAll(settings);
+        return environment;
+    }
+
+    private static int setting(Map<String, String> environment, String name, int shipped) {
+        return Integer.parseInt(environment.getOrDefault(name, Integer.toString(shipped)));
+    }
+
+    private static String format(List<Double> seconds) {
+        return String.join(", ", seconds.stream().map(s -> String.format(Locale.ROOT, "%.1f", s)).toList());
+    }
+
+    /** Other work on the machine takes CPU from the JIT compiler and the reporter: shown with the results. */
+    private static String loadAverage() throws IOException {
+        return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+    }
+
+    private static String javaExecutable() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** The packaged jar in a process of its own, its log in a file, watched through /proc and its metrics. */
+    private static final class Reporter implements AutoCloseable {
+        private final Process process;
+        private final ManagementClient management;
+        private final int brokerPort;
+        private final Thread sampler;
+        private volatile int peakThreads;
+
+        private Reporter(Process process, int managementPort, int brokerPort) {
+            this.process = process;
+            this.management = new ManagementClient(managementPort);
+            this.brokerPort = brokerPort;
+            this.sampler = new Thread(this::sampleThreads, "far-bench-threads");
+            this.sampler.setDaemon(true);
+            this.sampler.start();
+        }
+
+        static Reporter start(String name, Map<String, String> environment) throws Exception {
+            Path dir = Files.createTempDirectory(WORK.toAbsolutePath(), "reporter");
+            int managementPort = FreePort.find();
+            int brokerPort = FreePort.find();
+            List<String> command = new ArrayList<>(List.of(javaExecutable()));
+            if (!JVM_ARGS.isEmpty()) {
+                command.addAll(List.of(JVM_ARGS.split("\\s+")));
+            }
+            command.addAll(List.of("-jar", JAR.toAbsolutePath().toString()));
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("reporter.log").toFile());
+            builder.environment().keySet().removeIf(key -> key.startsWith("CAMEL_") || key.startsWith("SUPEROFFICE_")
+                    || key.startsWith("BROKER_") || key.startsWith("REPORTER_"));
+            builder.environment().putAll(environment);
+            builder.environment().put("REPORTER_MANAGEMENT_PORT", Integer.toString(managementPort));
+            builder.environment().put("BROKER_EMBEDDED_PORT", Integer.toString(brokerPort));
+            builder.environment().put("BROKER_EMBEDDED_DATA_DIR", dir.resolve("broker").toString());
+            builder.environment().put("REPORTER_CLUSTER_FILE_ROOT", dir.resolve("cluster").toString());
+            System.out.println("starting " + name + ": " + command + ", log " + dir.resolve("reporter.log"));
+            Reporter reporter = new Reporter(builder.start(), managementPort, brokerPort);
+            reporter.awaitUntil(() -> {
+                try {
+                    return reporter.management.get("/observe/health/ready").statusCode() == 200;
+                } catch (RuntimeException notYet) {
+                    return false;
+                }
+            }, 120);
+            return reporter;
+        }
+
+        double metric(String name) {
+            return management.metric(name);
+        }
+
+        double reported() {
+            return management.metric("sessionreporter_reports_total", "outcome=\"reported\"");
+        }
+
+        void awaitUntil(BooleanSupplier condition, int maxSeconds) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(maxSeconds);
+            while (!condition.getAsBoolean()) {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("the reporter ended (exit code " + process.exitValue() + ")");
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("not within " + maxSeconds + " s");
+                }
+                Thread.sleep(50);
+            }
+        }
+
+        private void sampleThreads() {
+            while (process.isAlive()) {
+                peakThreads = Math.max(peakThreads, (int) status("Threads:"));
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+
+        /** The process's peak resident set since it started (Linux VmHWM). */
+        int peakRssMb() {
+            return (int) (status("VmHWM:") / 1024);
+        }
+
+        private long status(String field) {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+                    if (line.startsWith(field)) {
+                        return Long.parseLong(line.substring(field.length()).strip().split("\\s+")[0]);
+                    }
+                }
+            } catch (IOException | RuntimeException gone) {
+                // the process ended
+            }
+            return 0;
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+            sampler.interrupt();
+        }
+    }
+}
