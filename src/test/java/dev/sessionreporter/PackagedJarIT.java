@@ -334,8 +334,10 @@ class PackagedJarIT {
     void aRouteFileInTheRoutesFolderReplacesTheBuiltInOne(@TempDir Path folder) throws Exception {
         Files.createDirectories(folder.resolve("routes"));
         String builtIn = Files.readString(PROJECT_ROOT.resolve("routes/triggers.camel.yaml"));
+        assertThat(builtIn).contains("routeId: session-reporter-timer-trigger", "routeId: session-reporter-queue-trigger");
         Files.writeString(folder.resolve("routes/triggers.camel.yaml"), builtIn
-                .replace("id: session-reporter-timer-trigger", "id: my-timer").replace("id: session-reporter-queue-trigger", "id: my-queue"));
+                .replace("routeId: session-reporter-timer-trigger", "routeId: my-timer")
+                .replace("routeId: session-reporter-queue-trigger", "routeId: my-queue"));
         Map<String, String> environment = demoEnvironment();
         JarProcess reporter = jars.startIn(folder, "replaced-triggers", environment);
 
