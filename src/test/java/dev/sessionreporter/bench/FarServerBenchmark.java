@@ -49,7 +49,7 @@ class FarServerBenchmark {
     /** Which scenarios run: timer, timer-fast, queue-shipped, queue (all by default). */
     private static final List<String> SCENARIOS =
             List.of(System.getProperty("bench.far.scenarios", "timer,timer-fast,queue-shipped,queue").split(","));
-    /** Options of the reporter's JVM; empty: the README's run command, java -jar alone. */
+    /** Options of the reporter's JVM (the bench profile: -Xmx256m, the README's prod command; empty: none). */
     private static final String JVM_ARGS = System.getProperty("bench.far.jvm.args", "").strip();
 
     private final List<String> rows = new ArrayList<>();
