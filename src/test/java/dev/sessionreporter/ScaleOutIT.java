@@ -12,6 +12,7 @@ import dev.sessionreporter.support.FreePort;
 import dev.sessionreporter.support.ManagementClient;
 import dev.sessionreporter.support.QueueClient;
 import dev.sessionreporter.support.TestSecrets;
+import dev.sessionreporter.support.TimerLeaders;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +20,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -61,6 +61,7 @@ class ScaleOutIT {
     private CustomerServiceSimulator simulator;
     private BrokerProcess broker;
     private Path clusterRoot;
+    private TimerLeaders leaders;
 
     @RegisterExtension
     final JarProcesses jars = new JarProcesses(JAR, PROJECT_ROOT);
@@ -79,10 +80,12 @@ class ScaleOutIT {
             JarProcess jar = jars.start("instance-" + i, environment(managementPort));
             instances.put(jar, new ManagementClient(managementPort));
         }
-        await("three instances ready").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+        leaders = new TimerLeaders(instances, simulator, timerKeys, PERIOD);
+        // three JVMs starting at once on two cores shared with other builds: seen to take over 90 s
+        await("three instances ready").atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500))
                 .failFast("an instance exited", () -> instances.keySet().stream().anyMatch(jar -> !jar.isAlive()))
-                .until(() -> instances.values().stream().allMatch(this::ready));
-        await("one leader").atMost(Duration.ofSeconds(30)).until(() -> leaders().size() == 1);
+                .until(leaders::allReady);
+        await("one leader").atMost(Duration.ofSeconds(30)).until(() -> leaders.current().size() == 1);
     }
 
     @AfterAll
@@ -100,7 +103,7 @@ class ScaleOutIT {
     @Order(1)
     void threeInstancesReportEachTimerKeyOncePerPeriodAndEachQueueMessageOnce() throws Exception {
         List<String> queued = sendQueueKeys("sq", 60);
-        assertTimerKeysReportedOncePerPeriod(PERIOD.multipliedBy(4));
+        leaders.assertTimerKeysReportedOncePerPeriod(PERIOD.multipliedBy(4));
         assertEachReportedExactlyOnce(queued);
 
         long working = instances.values().stream()
@@ -122,24 +125,10 @@ class ScaleOutIT {
     @Test
     @Order(2)
     void killMinus9OfTheLeaderHandsTheTimerToAnotherInstanceWithinTheBound() throws Exception {
-        JarProcess leader = leaders().get(0);
-        int reportsBefore = simulator.acceptedReportCount(timerKeys.get(0));
-        long killedAt = System.nanoTime();
-        leader.kill();
-        assertThat(leader.waitForExit(Duration.ofSeconds(10))).isTrue();
-        instances.remove(leader);
-
-        await("another instance leads the timer").atMost(TAKEOVER_BOUND.plus(SLACK))
-                .pollInterval(Duration.ofMillis(200))
-                .until(() -> leaders().size() == 1);
-        long takeoverMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
-        System.out.printf("timer taken over %d ms after the kill (bound %d ms)%n", takeoverMillis,
-                TAKEOVER_BOUND.toMillis());
-        await("the new leader's timer reports").atMost(PERIOD.plus(SLACK))
-                .until(() -> simulator.acceptedReportCount(timerKeys.get(0)) > reportsBefore + 1);
+        leaders.killLeaderAndAwaitTakeover(TAKEOVER_BOUND, SLACK);
 
         List<String> queued = sendQueueKeys("sr", 30);
-        assertTimerKeysReportedOncePerPeriod(PERIOD.multipliedBy(3));
+        leaders.assertTimerKeysReportedOncePerPeriod(PERIOD.multipliedBy(3));
         assertEachReportedExactlyOnce(queued);
     }
 
@@ -172,25 +161,6 @@ class ScaleOutIT {
         return environment;
     }
 
-    private boolean ready(ManagementClient management) {
-        try {
-            return management.readiness() == 200;
-        } catch (RuntimeException notYetListening) {
-            return false;
-        }
-    }
-
-    /** The instances whose leader gauge is 1. */
-    private List<JarProcess> leaders() {
-        List<JarProcess> leaders = new ArrayList<>();
-        instances.forEach((jar, management) -> {
-            if (management.metric("sessionreporter_timer_leader") == 1) {
-                leaders.add(jar);
-            }
-        });
-        return leaders;
-    }
-
     private List<String> sendQueueKeys(String prefix, int count) {
         List<String> keys = new ArrayList<>();
         try (QueueClient queue = new QueueClient(broker.port())) {
@@ -202,28 +172,6 @@ class ScaleOutIT {
             }
         }
         return keys;
-    }
-
-    /**
-     * Watches the timer keys for {@code window}: each is reported at least twice and no more often than there were
-     * ticks (window / period, plus one for a report of the tick before the window arriving late). Two leaders would
-     * report about twice as often. Meanwhile never more than one instance says it leads.
-     */
-    private void assertTimerKeysReportedOncePerPeriod(Duration window) throws InterruptedException {
-        Map<String, Integer> before = new LinkedHashMap<>();
-        timerKeys.forEach(key -> before.put(key, simulator.acceptedReportCount(key)));
-        long start = System.nanoTime();
-        while (System.nanoTime() - start < window.toNanos()) {
-            assertThat(leaders()).as("timer leaders").hasSizeLessThanOrEqualTo(1);
-            Thread.sleep(300);
-        }
-        long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        long ticks = elapsedMillis / PERIOD.toMillis() + 1;
-        for (String key : timerKeys) {
-            int reports = simulator.acceptedReportCount(key) - before.get(key);
-            assertThat(reports).as("reports of timer key %s… in %d ms (period %d ms)", key.substring(0, 4),
-                    elapsedMillis, PERIOD.toMillis()).isBetween(2, (int) ticks);
-        }
     }
 
     /** Every queued key reported, and exactly once, across all instances. */

@@ -1,8 +1,12 @@
 package dev.sessionreporter.configuration;
 
 import dev.sessionreporter.Settings;
+import dev.sessionreporter.StartupConfigurationException;
+import dev.sessionreporter.cluster.RejoiningZooKeeperClusterService;
 import dev.sessionreporter.operate.TimerLeaderCheck;
 import dev.sessionreporter.operate.TimerLeadership;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
@@ -13,8 +17,9 @@ import org.apache.camel.impl.cluster.ClusteredRoutePolicy;
 
 /**
  * Which instance runs the timer (reporter.cluster.*, README "Scale out"): the timer route's leader policy, the
- * health detail that says whether this instance leads, and the default cluster service that elects the leader, a
- * lock file per namespace, added when reporter.cluster.file.enabled is true.
+ * health detail that says whether this instance leads, and the cluster service that elects the leader: ZooKeeper when
+ * reporter.cluster.zookeeper.nodes is set, otherwise the default, a lock file per namespace, when
+ * reporter.cluster.file.enabled is true.
  */
 public class ClusterConfiguration implements CamelConfiguration {
     @PropertyInject("reporter.cluster.namespace")
@@ -29,6 +34,12 @@ public class ClusterConfiguration implements CamelConfiguration {
     String fileAcquireLockDelay;
     @PropertyInject("reporter.cluster.file.heartbeat-timeout-multiplier")
     int fileHeartbeatTimeoutMultiplier;
+    @PropertyInject("reporter.cluster.zookeeper.nodes")
+    String zookeeperNodes;
+    @PropertyInject("reporter.cluster.zookeeper.base-path")
+    String zookeeperBasePath;
+    @PropertyInject("reporter.cluster.zookeeper.session-timeout")
+    String zookeeperSessionTimeout;
     private ClusteredRoutePolicy timerLeaderPolicy;
     private TimerLeadership timerLeadership;
 
@@ -65,9 +76,49 @@ public class ClusterConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext camelContext) throws Exception {
-        if (fileEnabled) {
+        if (!zookeeperNodes.isBlank()) {
+            camelContext.addService(zooKeeperClusterService(), true, true);
+        } else if (fileEnabled) {
             camelContext.addService(fileLockClusterService(), true, true);
         }
+    }
+
+    /**
+     * The ZooKeeper ensemble's election under base-path/namespace. A dead leader's session ends after the session
+     * timeout; the next candidate is told at once. Its class is loaded only here: camel-zookeeper is an optional
+     * dependency, in the runnable jar but neither in the library's dependencies nor in the Karaf bundle.
+     */
+    private Object zooKeeperClusterService() {
+        long sessionTimeout = Settings.millis("reporter.cluster.zookeeper.session-timeout", zookeeperSessionTimeout);
+        String basePath = Settings.orDefault(zookeeperBasePath, "/session-reporter");
+        if (!basePath.startsWith("/")) {
+            throw new StartupConfigurationException("Property reporter.cluster.zookeeper.base-path (environment variable "
+                    + Settings.environmentVariable("reporter.cluster.zookeeper.base-path")
+                    + ") must be a ZooKeeper path starting with /, not: " + basePath);
+        }
+        try {
+            Class.forName("org.apache.camel.component.zookeeper.cluster.ZooKeeperClusterService", false,
+                    ClusterConfiguration.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new StartupConfigurationException("Property reporter.cluster.zookeeper.nodes is set, but "
+                    + "camel-zookeeper is not on the classpath: use the runnable jar, or add "
+                    + "org.apache.camel:camel-zookeeper (README \"Scale out\")");
+        }
+        // host and process: the id names the leader in ZooKeeper, and containers all run as process 1
+        return new RejoiningZooKeeperClusterService(hostName() + "-" + instanceId(), zookeeperNodes.strip(), basePath,
+                sessionTimeout);
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "unknown-host";
+        }
+    }
+
+    private static String instanceId() {
+        return "session-reporter-" + ProcessHandle.current().pid();
     }
 
     /**
@@ -76,7 +127,7 @@ public class ClusterConfiguration implements CamelConfiguration {
      */
     private FileLockClusterService fileLockClusterService() {
         FileLockClusterService service = new FileLockClusterService();
-        service.setId("session-reporter-" + ProcessHandle.current().pid());
+        service.setId(instanceId());
         service.setRoot(Settings.orDefault(fileRoot, "data/cluster"));
         service.setAcquireLockInterval(Settings.millis("reporter.cluster.file.acquire-lock-interval",
                 fileAcquireLockInterval), TimeUnit.MILLISECONDS);

@@ -38,6 +38,16 @@ public final class StartupBanner implements StartupListener {
         }
     }
 
+    /** Which cluster service elects the timer's leader (ClusterConfiguration): ZooKeeper, the lock file or another. */
+    private static String electedBy(Settings settings) {
+        if (!settings.get("reporter.cluster.zookeeper.nodes").isBlank()) {
+            return " (ZooKeeper " + settings.get("reporter.cluster.zookeeper.nodes")
+                    + settings.get("reporter.cluster.zookeeper.base-path") + ")";
+        }
+        return settings.isTrue("reporter.cluster.file.enabled")
+                ? " (lock files in " + settings.get("reporter.cluster.file.root") + ")" : "";
+    }
+
     /** The banner's lines, the first one a headline. */
     public static List<String> lines(CamelContext context) {
         Settings settings = new Settings(context.getPropertiesComponent());
@@ -64,9 +74,7 @@ public final class StartupBanner implements StartupListener {
                                 : " + the file " + settings.get("reporter.timer.session-keys-file"))
                         + ", " + settings.get("reporter.timer.concurrency") + " at a time, target "
                         + settings.get("reporter.timer.target") + "; runs on the leader of "
-                        + settings.get("reporter.cluster.namespace")
-                        + (settings.isTrue("reporter.cluster.file.enabled")
-                                ? " (lock files in " + settings.get("reporter.cluster.file.root") + ")" : "")));
+                        + settings.get("reporter.cluster.namespace") + electedBy(settings)));
         lines.add(row("queue", !settings.isTrue("reporter.queue.enabled") ? "off"
                 : address(settings.get("reporter.queue.uri")) + ", " + settings.get("reporter.queue.concurrent-consumers")
                         + " consumers, duplicates window " + settings.get("reporter.duplicates.window")));
