@@ -216,6 +216,23 @@ class TemplatesInHostApplicationTest {
                   - name: breakerOpenDuration
                     value: 2s
             - templatedRoute:
+                routeTemplateRef: session-reporter-queue-trigger
+                routeId: host-misconfigured-queue
+                parameters:
+                  - name: routeIdPrefix
+                    value: host-misconfigured
+                  - name: queueUri
+                    value: jms:queue:host.misconfigured
+                  - name: deadLetterUri
+                    value: jms:queue:host.misconfigured.failed
+                  # plain http to another machine: the Kamelet refuses to send the token and ticket there
+                  - name: url
+                    value: "http://crm.example.invalid/Remote/Services88/CustomerService.svc"
+                  - name: applicationToken
+                    value: "{{crm.application-token}}"
+                  - name: ticket
+                    value: "{{crm.ticket}}"
+            - templatedRoute:
                 routeTemplateRef: session-reporter-timer-trigger
                 routeId: host-keepalive-timer
                 parameters:
@@ -457,5 +474,24 @@ class TemplatesInHostApplicationTest {
         assertThat(beans).allSatisfy((name, bean) ->
                 assertThat(bean.getClass().getName()).as(name).doesNotStartWith("dev.sessionreporter"));
         assertThat(log.text()).doesNotContain(TestSecrets.APPLICATION_TOKEN, TestSecrets.TICKET, key, TIMER_KEY);
+    }
+
+    @Test
+    void aMisconfiguredKameletDeadLettersTheKeyWithoutItsSecrets() throws Exception {
+        String key = TestSecrets.sessionKey("qmis");
+
+        queues.send("host.misconfigured", session -> session.createTextMessage(key));
+
+        // the Kamelet's route is made with the first key: its refusal is that key's failure, with the reason
+        Message dead = queues.receive("host.misconfigured.failed", 10_000);
+        assertThat(dead).isNotNull();
+        assertThat(((TextMessage) dead).getText()).isEqualTo(key);
+        assertThat(dead.getStringProperty(ReporterHeaders.FAILURE_REASON)).isNotBlank();
+        var names = java.util.Collections.list((java.util.Enumeration<?>) dead.getPropertyNames());
+        for (Object name : names) {
+            assertThat(String.valueOf(dead.getObjectProperty(name.toString()))).as(name.toString())
+                    .doesNotContain(TestSecrets.TICKET, TestSecrets.APPLICATION_TOKEN);
+        }
+        assertThat(log.text()).doesNotContain(TestSecrets.APPLICATION_TOKEN, TestSecrets.TICKET, key);
     }
 }
