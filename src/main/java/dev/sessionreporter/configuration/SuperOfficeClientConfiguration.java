@@ -102,6 +102,8 @@ public class SuperOfficeClientConfiguration {
     String brokerPassword;
     @PropertyInject("reporter.timer.queue-secret")
     String timerQueueSecret;
+    @PropertyInject("reporter.duplicates.jdbc.password")
+    String duplicatesJdbcPassword;
 
     private TicketCache ticketCache;
     private AuthMode resolvedAuthMode;
@@ -260,6 +262,6 @@ public class SuperOfficeClientConfiguration {
     public SecretRedactor secretRedactor() {
         // the timer's queue secret never travels to SuperOffice, but it is a secret of this configuration like the others
         return new SecretRedactor(applicationToken, ticket, brokerPassword, trustStorePassword, keyStorePassword, password,
-                systemUserToken, timerQueueSecret);
+                systemUserToken, timerQueueSecret, duplicatesJdbcPassword);
     }
 }

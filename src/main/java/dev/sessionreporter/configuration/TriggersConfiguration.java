@@ -3,6 +3,7 @@ package dev.sessionreporter.configuration;
 import dev.sessionreporter.RequiredRoutes;
 import dev.sessionreporter.Settings;
 import dev.sessionreporter.StartupConfigurationException;
+import dev.sessionreporter.cluster.SharedDuplicateWindow;
 import dev.sessionreporter.duplicate.ExpiringIdempotentRepository;
 import dev.sessionreporter.duplicate.QueueDuplicates;
 import dev.sessionreporter.duplicate.TimerKeyMark;
@@ -16,6 +17,7 @@ import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
+import org.apache.camel.spi.IdempotentRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +48,12 @@ public class TriggersConfiguration implements CamelConfiguration {
     String queueUri;
     @PropertyInject("reporter.dead-letter.uri")
     String deadLetterUri;
+    @PropertyInject("reporter.duplicates.jdbc.url")
+    String duplicatesJdbcUrl;
+    @PropertyInject("reporter.duplicates.jdbc.username")
+    String duplicatesJdbcUsername;
+    @PropertyInject("reporter.duplicates.jdbc.password")
+    String duplicatesJdbcPassword;
     private long timerPeriodMillis;
     private Duration duplicatesWindow;
     private QueueDuplicates queueDuplicates;
@@ -76,10 +84,30 @@ public class TriggersConfiguration implements CamelConfiguration {
         return new TimerKeyMark(timerQueueSecret, timerPeriodMillis, Clock.systemUTC());
     }
 
-    /** Queue arrivals of a key within reporter.duplicates.window; used by the queue trigger's idempotentConsumer. */
+    /**
+     * Queue arrivals of a key within reporter.duplicates.window; used by the queue trigger's idempotentConsumer. In
+     * this instance's memory, or with reporter.duplicates.jdbc.url in a database every instance shares.
+     */
     @BindToRegistry("sessionReporterRecentQueuedSessionKeys")
-    public ExpiringIdempotentRepository recentQueuedSessionKeys() {
-        return new ExpiringIdempotentRepository(duplicatesWindow);
+    public IdempotentRepository recentQueuedSessionKeys() {
+        if (duplicatesJdbcUrl.isBlank()) {
+            return new ExpiringIdempotentRepository(duplicatesWindow);
+        }
+        if (!duplicatesJdbcUrl.startsWith("jdbc:")) {
+            throw new StartupConfigurationException("Property reporter.duplicates.jdbc.url (environment variable "
+                    + Settings.environmentVariable("reporter.duplicates.jdbc.url") + ") must be blank or a JDBC URL "
+                    + "(jdbc:...)");
+        }
+        try {
+            Class.forName("org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository", false,
+                    TriggersConfiguration.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new StartupConfigurationException("Property reporter.duplicates.jdbc.url is set, but camel-sql is "
+                    + "not on the classpath: use the runnable jar (README \"Scale out\")");
+        }
+        // the instances that share a queue share its window
+        return SharedDuplicateWindow.inDatabase(duplicatesJdbcUrl, duplicatesJdbcUsername, duplicatesJdbcPassword,
+                Settings.jmsQueueName(queueUri).orElse("session-reporter"), duplicatesWindow);
     }
 
     @BindToRegistry("sessionReporterQueueDuplicates")
