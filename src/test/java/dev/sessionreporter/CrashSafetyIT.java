@@ -12,6 +12,7 @@ import dev.sessionreporter.simulator.CustomerServiceSimulator;
 import dev.sessionreporter.simulator.ReceivedRequest;
 import dev.sessionreporter.simulator.SimulatedFailure;
 import dev.sessionreporter.support.FreePort;
+import dev.sessionreporter.support.FullSuite;
 import dev.sessionreporter.support.TestSecrets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,6 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and checks that each of them reaches the server again — the proof that in-flight messages are redelivered, not
  * just that their keys were seen once.
  */
+@FullSuite
 class CrashSafetyIT {
     private static final Path PROJECT_ROOT = Path.of("").toAbsolutePath();
     private static final Path JAR = Path.of(System.getProperty("session-reporter.jar",

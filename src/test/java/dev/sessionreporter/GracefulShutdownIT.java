@@ -12,6 +12,7 @@ import dev.sessionreporter.simulator.CustomerServiceSimulator;
 import dev.sessionreporter.simulator.ReceivedRequest;
 import dev.sessionreporter.simulator.SimulatedFailure;
 import dev.sessionreporter.support.FreePort;
+import dev.sessionreporter.support.FullSuite;
 import dev.sessionreporter.support.TestSecrets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,6 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * </ul>
  * The queue is inspected after the exit by starting the jar again on the same journal with its queue consumer off.
  */
+@FullSuite
 class GracefulShutdownIT {
     private static final Path PROJECT_ROOT = Path.of("").toAbsolutePath();
     private static final Path JAR = Path.of(System.getProperty("session-reporter.jar",

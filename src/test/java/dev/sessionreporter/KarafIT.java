@@ -10,6 +10,7 @@ import dev.sessionreporter.simulator.CustomerServiceSimulator;
 import dev.sessionreporter.simulator.ReceivedRequest;
 import dev.sessionreporter.support.BrokerProcess;
 import dev.sessionreporter.support.FreePort;
+import dev.sessionreporter.support.FullSuite;
 import dev.sessionreporter.support.QueueClient;
 import dev.sessionreporter.support.TestSecrets;
 import jakarta.jms.Message;
@@ -47,6 +48,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * this JVM and to an external Artemis broker started by the test. Asserted from the simulator's and the broker's side.
  * The tests share one Karaf and run in order.
  */
+@FullSuite
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KarafIT {
     private static final Path PROJECT_ROOT = Path.of("").toAbsolutePath();

@@ -9,6 +9,7 @@ import dev.sessionreporter.jar.JarProcesses;
 import dev.sessionreporter.jar.ProdEnvironment;
 import dev.sessionreporter.simulator.CustomerServiceSimulator;
 import dev.sessionreporter.support.FreePort;
+import dev.sessionreporter.support.FullSuite;
 import dev.sessionreporter.support.TestSecrets;
 import jakarta.jms.Connection;
 import jakarta.jms.MessageProducer;
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Runs the shaded jar as an operator would: {@code java -jar target/session-reporter.jar} from the project root, as a
  * separate process configured only through environment variables, watched through its console output.
  */
+@FullSuite
 class PackagedJarIT {
     private static final Path PROJECT_ROOT = Path.of("").toAbsolutePath();
     private static final Path JAR = Path.of(System.getProperty("session-reporter.jar",

@@ -9,6 +9,7 @@ import dev.sessionreporter.jar.ProdEnvironment;
 import dev.sessionreporter.simulator.CustomerServiceSimulator;
 import dev.sessionreporter.support.BrokerProcess;
 import dev.sessionreporter.support.FreePort;
+import dev.sessionreporter.support.FullSuite;
 import dev.sessionreporter.support.ManagementClient;
 import dev.sessionreporter.support.QueueClient;
 import dev.sessionreporter.support.TestSecrets;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * per period (not once per instance), each queue message exactly once, and the SOAP work is shared. Then the leader is
  * killed (SIGKILL): one of the two left takes the timer over within the documented bound and the same holds for two.
  */
+@FullSuite
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ScaleOutIT {

@@ -9,6 +9,7 @@ import dev.sessionreporter.jar.ProdEnvironment;
 import dev.sessionreporter.simulator.CustomerServiceSimulator;
 import dev.sessionreporter.support.BrokerProcess;
 import dev.sessionreporter.support.FreePort;
+import dev.sessionreporter.support.FullSuite;
 import dev.sessionreporter.support.ManagementClient;
 import dev.sessionreporter.support.QueueClient;
 import dev.sessionreporter.support.TestSecrets;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * keys the first reported, suppresses every one, so each key is reported once. With each instance's own memory it
  * would report those again.
  */
+@FullSuite
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SharedDuplicatesIT {
     private static final Path PROJECT_ROOT = Path.of("").toAbsolutePath();

@@ -7,6 +7,7 @@ import dev.sessionreporter.jar.JarProcess;
 import dev.sessionreporter.jar.JarProcesses;
 import dev.sessionreporter.simulator.CustomerServiceSimulator;
 import dev.sessionreporter.support.FreePort;
+import dev.sessionreporter.support.FullSuite;
 import dev.sessionreporter.support.QueueClient;
 import dev.sessionreporter.support.ShippedSettingsScenarios;
 import dev.sessionreporter.support.TestSecrets;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * plain http) and credentials, the ports and the folders come from the environment. The same scenarios run in-process
  * in {@link ShippedSettingsTest}.
  */
+@FullSuite
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ShippedSettingsIT {

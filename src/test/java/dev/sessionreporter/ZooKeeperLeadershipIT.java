@@ -8,6 +8,7 @@ import dev.sessionreporter.jar.JarProcesses;
 import dev.sessionreporter.jar.ProdEnvironment;
 import dev.sessionreporter.simulator.CustomerServiceSimulator;
 import dev.sessionreporter.support.FreePort;
+import dev.sessionreporter.support.FullSuite;
 import dev.sessionreporter.support.ManagementClient;
 import dev.sessionreporter.support.TestSecrets;
 import dev.sessionreporter.support.TimerLeaders;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * period, not once per instance. Then the leader is killed (SIGKILL): another instance takes the timer over within the
  * documented bound, and each key is again reported once per period.
  */
+@FullSuite
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ZooKeeperLeadershipIT {
