@@ -8,6 +8,7 @@ import dev.sessionreporter.simulator.SimulatedFailure;
 import dev.sessionreporter.support.BrokerProcess;
 import dev.sessionreporter.support.CountingInvariant;
 import dev.sessionreporter.support.FaultInjectingTcpProxy;
+import dev.sessionreporter.support.FullSuite;
 import dev.sessionreporter.support.QueueClient;
 import dev.sessionreporter.support.ReporterTestSupport;
 import dev.sessionreporter.support.TestSecrets;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * neither commit nor dead-letter. A redelivered message is not a duplicate of its own earlier attempt: every key ends
  * reported or dead-lettered with its reason, and the reporter is ready again.
  */
+@FullSuite
 class BrokerConnectionCutTest extends ReporterTestSupport {
     private static final BrokerProcess BROKER = BrokerProcess.startNew();
     private static final FaultInjectingTcpProxy PROXY = new FaultInjectingTcpProxy(BROKER.port());

@@ -9,6 +9,7 @@ import dev.sessionreporter.simulator.SimulatedFailure;
 import dev.sessionreporter.support.BrokerProcess;
 import dev.sessionreporter.support.CapturedLog;
 import dev.sessionreporter.support.CountingInvariant;
+import dev.sessionreporter.support.FullSuite;
 import dev.sessionreporter.support.QueueClient;
 import dev.sessionreporter.support.ReporterTestSupport;
 import dev.sessionreporter.support.TestSecrets;
@@ -43,6 +44,7 @@ import org.junit.jupiter.api.Test;
  * kill interrupted too, and the keys reported twice (the reports in flight at the kill) stay within the bound the
  * README states: one per queue consumer. A client made after the kill finds the backup through the same URL.
  */
+@FullSuite
 class BrokerHaPairTest extends ReporterTestSupport {
     private static final List<BrokerProcess> PAIR = BrokerProcess.startSharedStorePair();
     private static final BrokerProcess PRIMARY = PAIR.get(0);

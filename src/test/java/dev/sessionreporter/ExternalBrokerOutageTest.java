@@ -8,6 +8,7 @@ import dev.sessionreporter.simulator.SimulatedFailure;
 import dev.sessionreporter.support.BrokerProcess;
 import dev.sessionreporter.support.CapturedLog;
 import dev.sessionreporter.support.FreePort;
+import dev.sessionreporter.support.FullSuite;
 import dev.sessionreporter.support.ManagementClient;
 import dev.sessionreporter.support.QueueClient;
 import dev.sessionreporter.support.ReporterTestSupport;
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.Test;
  * is lost, messages in flight are redelivered, the timer keeps reporting while the broker is away and dead-letters
  * once it is back, the outage is logged once, not per reconnect attempt, and readiness is DOWN while it lasts.
  */
+@FullSuite
 class ExternalBrokerOutageTest extends ReporterTestSupport {
     private static final BrokerProcess BROKER = BrokerProcess.startNew();
     private static final String TIMER_KNOWN = TestSecrets.sessionKey("tmok");
