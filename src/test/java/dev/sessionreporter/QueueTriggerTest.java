@@ -34,7 +34,6 @@ class QueueTriggerTest extends ReporterTestSupport {
         SIMULATOR.addSession(key, 4711);
         MockEndpoint result = getMockEndpoint("mock:result");
         result.reset();
-        result.expectedMessageCount(1);
 
         queue().send(QueueClient_INPUT, session -> {
             var message = session.createTextMessage(key);
@@ -43,7 +42,8 @@ class QueueTriggerTest extends ReporterTestSupport {
             return message;
         });
 
-        result.assertIsSatisfied(10_000);
+        // an earlier test's last reports may still reach mock:result after the reset: wait for this key's line
+        await().atMost(Duration.ofSeconds(10)).until(() -> resultLine(result, "bare…") != null);
         List<ReceivedRequest> requests = SIMULATOR.requestsFor(key);
         assertThat(requests).hasSize(1);
         ReceivedRequest request = requests.get(0);
@@ -64,7 +64,7 @@ class QueueTriggerTest extends ReporterTestSupport {
                 .noneMatch(name -> name.startsWith("session-reporter-jms") || name.startsWith("camel") || name.startsWith("sessionreporter"))
                 .doesNotContain("customercorrelation", "upgrade", "http2-settings");
 
-        String line = result.getReceivedExchanges().get(0).getIn().getBody(String.class);
+        String line = resultLine(result, "bare…");
         assertThat(line).contains("loginId=4711", "bare…", "route=session-reporter-queue-trigger", "attempts=1", "latency=")
                 .doesNotContain(key);
 
@@ -178,4 +178,10 @@ class QueueTriggerTest extends ReporterTestSupport {
     }
 
     private static final String QueueClient_INPUT = dev.sessionreporter.support.QueueClient.INPUT_QUEUE;
+
+    /** The result line of mock:result that names the masked key, or null. */
+    private static String resultLine(MockEndpoint result, String maskedKey) {
+        return result.getReceivedExchanges().stream().map(exchange -> exchange.getIn().getBody(String.class))
+                .filter(line -> line.contains(maskedKey)).findFirst().orElse(null);
+    }
 }
