@@ -90,6 +90,8 @@ class KameletInHostApplicationTest extends CamelTestSupport {
 
     @Override
     protected void bindToRegistry(Registry registry) {
+        // each test stops its context: a seda consumer notices the stop only when its poll (1 s by default) ends
+        hostJms.setDefaultPollTimeout(50);
         registry.bind("jms", hostJms);
         registry.bind("greeting", "hello from the host");
     }
