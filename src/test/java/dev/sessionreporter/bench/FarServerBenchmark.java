@@ -45,6 +45,8 @@ class FarServerBenchmark {
     private static final int TICKS = Integer.getInteger("bench.far.timer.ticks", 3);
     private static final int QUEUE_MESSAGES = Integer.getInteger("bench.far.queue.messages", 100_000);
     private static final int QUEUE_CONSUMERS = Integer.getInteger("bench.far.queue.consumers", 128);
+    /** Share of a backlog reported before the clock starts (the JIT compiler's warm-up), in percent. */
+    private static final int QUEUE_WARM_UP_PERCENT = Integer.getInteger("bench.far.queue.warm-up-percent", 20);
     private static final int FAST_TIMER = Integer.getInteger("bench.far.timer.fast", 250);
     /** Which scenarios run: timer, timer-fast, queue-shipped, queue (all by default). */
     private static final List<String> SCENARIOS =
@@ -53,6 +55,10 @@ class FarServerBenchmark {
     private static final String JVM_ARGS = System.getProperty("bench.far.jvm.args", "").strip();
 
     private final List<String> rows = new ArrayList<>();
+    private long stubPid;
+    /** CPU seconds of the reporter and the stub when the measured part of a scenario began. */
+    private double reporterCpuAtStart;
+    private double stubCpuAtStart;
 
     @Test
     void reportsAgainstAServerFarAway() throws Exception {
@@ -65,8 +71,9 @@ class FarServerBenchmark {
         try {
             String url = new BufferedReader(new InputStreamReader(stub.getInputStream(), StandardCharsets.UTF_8))
                     .readLine().substring("url ".length());
-            rows.add("| scenario | calls in flight | keys | seconds | reports/s | limit/s | × limit | peak RSS MB | threads |");
-            rows.add("|---|---|---|---|---|---|---|---|---|");
+            stubPid = stub.pid();
+            rows.add("| scenario | calls in flight | keys | seconds | reports/s | limit/s | × limit | CPU ms/report | stub CPU ms/report | peak RSS MB | threads |");
+            rows.add("|---|---|---|---|---|---|---|---|---|---|---|");
             if (SCENARIOS.contains("timer")) {
                 timer(url, keys, "timer tick, shipped settings", Map.of());
             }
@@ -103,9 +110,11 @@ class FarServerBenchmark {
         environment.put("REPORTER_TIMER_SESSION_KEYS_FILE", keys.toAbsolutePath().toString());
         // a short pause between ticks: the ticks themselves are measured
         environment.put("REPORTER_TIMER_PERIOD", "2s");
-        try (Reporter reporter = Reporter.start(name, environment)) {
+        try (Reporter reporter = Reporter.start(name, environment,
+                Files.createTempDirectory(WORK.toAbsolutePath(), "reporter"))) {
             List<Double> seconds = new ArrayList<>();
             double sum = 0;
+            startCpu(reporter);
             for (int tick = 1; tick <= TICKS; tick++) {
                 int wanted = tick;
                 reporter.awaitUntil(() -> reporter.metric("sessionreporter_timer_tick_duration_seconds_count") >= wanted,
@@ -113,21 +122,34 @@ class FarServerBenchmark {
                 double total = reporter.metric("sessionreporter_timer_tick_duration_seconds_sum");
                 seconds.add(total - sum);
                 sum = total;
+                if (tick == 1 && TICKS > 1) {
+                    // CPU per key of the ticks after the first: the first one includes the cold JIT
+                    startCpu(reporter);
+                }
             }
             List<Double> sorted = seconds.stream().sorted().toList();
             double median = sorted.get(sorted.size() / 2);
             int inFlight = Math.min(setting(environment, "REPORTER_TIMER_CONCURRENCY", 100),
                     setting(environment, "SUPEROFFICE_MAX_CALLS_IN_FLIGHT", 100));
-            row(name + " (median of " + TICKS + ": " + format(seconds) + " s)", inFlight, TIMER_KEYS, median, reporter);
+            row(name + " (median of " + TICKS + ": " + format(seconds) + " s)", inFlight, TIMER_KEYS, median, reporter,
+                    TIMER_KEYS * Math.max(1, TICKS - 1));
         }
     }
 
-    /** A backlog of {@code messages} keys, drained from the end of the preload to the last report. */
+    /**
+     * A backlog of {@code messages} keys left by a reporter that stopped (queue consumers off, the keys sent over TCP
+     * into its embedded broker), drained by a reporter started on the same journal: the first fifth of the backlog
+     * warms the JIT, the rest is timed, so that the row shows the steady drain rate and not the compiler or the
+     * sender competing for the two cores.
+     */
     private void queue(String url, String name, int consumers, int messages, Map<String, String> settings)
             throws Exception {
         Map<String, String> environment = environment(url, settings);
         environment.put("REPORTER_TIMER_ENABLED", "false");
-        try (Reporter reporter = Reporter.start(name, environment)) {
+        Path dir = Files.createTempDirectory(WORK.toAbsolutePath(), "reporter");
+        Map<String, String> loader = new HashMap<>(environment);
+        loader.put("REPORTER_QUEUE_ENABLED", "false");
+        try (Reporter reporter = Reporter.start(name + ", preload", loader, dir)) {
             ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + reporter.brokerPort);
             try (Connection connection = factory.createConnection();
                     Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
@@ -140,21 +162,39 @@ class FarServerBenchmark {
                 }
                 session.commit();
             }
+        }
+        int warmUp = messages * QUEUE_WARM_UP_PERCENT / 100;
+        try (Reporter reporter = Reporter.start(name, environment, dir)) {
+            reporter.awaitUntil(() -> reporter.reported() >= warmUp, 1800);
             long start = System.nanoTime();
+            startCpu(reporter);
             double before = reporter.reported();
             reporter.awaitUntil(() -> reporter.reported() >= messages, 1800);
             double seconds = (System.nanoTime() - start) / 1e9;
             int inFlight = Math.min(consumers, setting(environment, "SUPEROFFICE_MAX_CALLS_IN_FLIGHT", 100));
-            row(name + " (" + (int) (messages - before) + " of " + messages + " after the preload)",
-                    inFlight, (int) (messages - before), seconds, reporter);
+            row(name + " (the last " + (int) (messages - before) + " of a backlog of " + messages + ")",
+                    inFlight, (int) (messages - before), seconds, reporter, (int) (messages - before));
         }
     }
 
-    private void row(String name, int inFlight, int keys, double seconds, Reporter reporter) throws IOException {
+    private void startCpu(Reporter reporter) {
+        reporterCpuAtStart = cpuSeconds(reporter.process.pid());
+        stubCpuAtStart = cpuSeconds(stubPid);
+    }
+
+    /**
+     * @param cpuKeys the keys reported since {@link #startCpu}: the CPU columns are the reporter's and the stub's CPU
+     *        time since then per key (on two cores, 1,000 reports/s leave at most 2 ms per report for both)
+     */
+    private void row(String name, int inFlight, int keys, double seconds, Reporter reporter, int cpuKeys)
+            throws IOException {
         double rate = keys / seconds;
         double limit = inFlight * 1000.0 / DELAY;
-        rows.add(String.format(Locale.ROOT, "| %s | %d | %,d | %.1f | %,.0f | %,.0f | %.2f | %d | %d |", name, inFlight,
-                keys, seconds, rate, limit, rate / limit, reporter.peakRssMb(), reporter.peakThreads));
+        double reporterCpu = (cpuSeconds(reporter.process.pid()) - reporterCpuAtStart) * 1000 / cpuKeys;
+        double stubCpu = (cpuSeconds(stubPid) - stubCpuAtStart) * 1000 / cpuKeys;
+        rows.add(String.format(Locale.ROOT, "| %s | %d | %,d | %.1f | %,.0f | %,.0f | %.2f | %.2f | %.2f | %d | %d |",
+                name, inFlight, keys, seconds, rate, limit, rate / limit, reporterCpu, stubCpu, reporter.peakRssMb(),
+                reporter.peakThreads));
         System.out.println(rows.get(rows.size() - 1));
     }
 
@@ -188,6 +228,18 @@ class FarServerBenchmark {
         return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
     }
 
+    /** User + system CPU seconds of a process so far (Linux /proc/<pid>/stat, fields 14 and 15, in 1/100 s). */
+    private static double cpuSeconds(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // fields[0] is the state (field 3): utime and stime are fields 14 and 15
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+        } catch (IOException | RuntimeException gone) {
+            return 0;
+        }
+    }
+
     private static String javaExecutable() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
@@ -209,8 +261,8 @@ class FarServerBenchmark {
             this.sampler.start();
         }
 
-        static Reporter start(String name, Map<String, String> environment) throws Exception {
-            Path dir = Files.createTempDirectory(WORK.toAbsolutePath(), "reporter");
+        /** Started in {@code dir} (its log, broker journal and cluster folder); waits until it is ready. */
+        static Reporter start(String name, Map<String, String> environment, Path dir) throws Exception {
             int managementPort = FreePort.find();
             int brokerPort = FreePort.find();
             List<String> command = new ArrayList<>(List.of(javaExecutable()));
@@ -219,7 +271,7 @@ class FarServerBenchmark {
             }
             command.addAll(List.of("-jar", JAR.toAbsolutePath().toString()));
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("reporter.log").toFile());
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("reporter.log").toFile()));
             builder.environment().keySet().removeIf(key -> key.startsWith("CAMEL_") || key.startsWith("SUPEROFFICE_")
                     || key.startsWith("BROKER_") || key.startsWith("REPORTER_"));
             builder.environment().putAll(environment);
@@ -256,7 +308,7 @@ class FarServerBenchmark {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("not within " + maxSeconds + " s");
                 }
-                Thread.sleep(50);
+                Thread.sleep(250);
             }
         }
 
