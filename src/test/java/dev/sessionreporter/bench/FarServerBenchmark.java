@@ -42,11 +42,11 @@ class FarServerBenchmark {
     private static final int DELAY = Integer.getInteger("bench.far.delay", 100);
     private static final int JITTER = Integer.getInteger("bench.far.jitter", 20);
     private static final int TIMER_KEYS = Integer.getInteger("bench.far.timer.keys", 10_000);
-    private static final int TICKS = Integer.getInteger("bench.far.timer.ticks", 3);
+    private static final int TICKS = Integer.getInteger("bench.far.timer.ticks", 6);
     private static final int QUEUE_MESSAGES = Integer.getInteger("bench.far.queue.messages", 100_000);
-    private static final int QUEUE_CONSUMERS = Integer.getInteger("bench.far.queue.consumers", 128);
+    private static final int QUEUE_CONSUMERS = Integer.getInteger("bench.far.queue.consumers", 192);
     /** Share of a backlog reported before the clock starts (the JIT compiler's warm-up), in percent. */
-    private static final int QUEUE_WARM_UP_PERCENT = Integer.getInteger("bench.far.queue.warm-up-percent", 20);
+    private static final int QUEUE_WARM_UP_PERCENT = Integer.getInteger("bench.far.queue.warm-up-percent", 40);
     private static final int FAST_TIMER = Integer.getInteger("bench.far.timer.fast", 250);
     /** Which scenarios run: timer, timer-fast, queue-shipped, queue (all by default). */
     private static final List<String> SCENARIOS =
@@ -138,8 +138,8 @@ class FarServerBenchmark {
 
     /**
      * A backlog of {@code messages} keys left by a reporter that stopped (queue consumers off, the keys sent over TCP
-     * into its embedded broker), drained by a reporter started on the same journal: the first fifth of the backlog
-     * warms the JIT, the rest is timed, so that the row shows the steady drain rate and not the compiler or the
+     * into its embedded broker), drained by a reporter started on the same journal: the first share of the backlog
+     * ({@code bench.far.queue.warm-up-percent}) warms the JIT, the rest is timed, so that the row shows the steady drain rate and not the compiler or the
      * sender competing for the two cores.
      */
     private void queue(String url, String name, int consumers, int messages, Map<String, String> settings)
