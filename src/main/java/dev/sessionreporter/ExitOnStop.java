@@ -5,6 +5,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import org.apache.logging.log4j.LogManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +25,8 @@ import org.slf4j.LoggerFactory;
  */
 final class ExitOnStop {
     private static final Logger LOG = LoggerFactory.getLogger(ExitOnStop.class);
+    /** How long the end waits for Camel Main's shutdown hook to log its last line. */
+    private static final long CAMEL_HOOK_WAIT_MILLIS = 2_000;
 
     /** Whoever gets it first decides how the JVM ends: the main thread (System.exit) or the hook (halt). */
     private final AtomicBoolean claimed = new AtomicBoolean();
@@ -75,8 +78,26 @@ final class ExitOnStop {
             Thread.currentThread().interrupt();
             code = 1;
         }
+        // The console is written by log4j's Async appender (log4j2.properties): write out the lines still queued, or a
+        // halt right after the main thread's last lines would lose them. Camel's own hook logs its last line after
+        // the main thread is done: let it finish first (briefly).
+        awaitCamelHangupHook();
+        LogManager.shutdown();
         System.out.flush();
         System.err.flush();
         Runtime.getRuntime().halt(code);
+    }
+
+    private static void awaitCamelHangupHook() {
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            if (thread != Thread.currentThread() && thread.getName().contains("CamelHangupInterceptor")) {
+                try {
+                    thread.join(CAMEL_HOOK_WAIT_MILLIS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
     }
 }

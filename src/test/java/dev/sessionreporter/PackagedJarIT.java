@@ -150,6 +150,10 @@ class PackagedJarIT {
 
         String output = reporter.output();
         assertThat(output)
+                .as("the console holds Camel's last shutdown lines: what was logged before the process ended was written")
+                .contains("(session-reporter) shutdown in ")
+                .containsPattern("Apache Camel \\(Main\\) \\S+ shutdown");
+        assertThat(output)
                 .as("no secret in the console output")
                 .doesNotContain(demo.ticket())
                 .doesNotContain(demo.applicationToken());
