@@ -27,6 +27,20 @@ public final class Settings {
         }
     }
 
+    /**
+     * A setting that needs an optional dependency of the runnable jar ({@code artifactId}, a Camel component, providing
+     * {@code className}) refuses the start when a host's classpath lacks it, instead of failing at first use.
+     */
+    public static void requireOptionalDependency(String property, String className, String artifactId) {
+        try {
+            Class.forName(className, false, Settings.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new StartupConfigurationException("Property " + property + " is set, but " + artifactId
+                    + " is not on the classpath: use the runnable jar, or add org.apache.camel:" + artifactId
+                    + " (README \"Scale out\")");
+        }
+    }
+
     public static void require(String property, String value) {
         if (value == null || value.isBlank()) {
             throw new StartupConfigurationException("Missing required property " + property + " (set it in application.properties, in Karaf etc/dev.sessionreporter.cfg, or as environment variable " + environmentVariable(property) + ")");

@@ -30,6 +30,18 @@ class SettingsTest {
                 .hasMessageContaining("superoffice.allow-insecure-http=true");
     }
 
+    @Test
+    void aSettingWhoseOptionalDependencyIsMissingRefusesTheStartNamingIt() {
+        assertThatThrownBy(() -> Settings.requireOptionalDependency("reporter.cluster.zookeeper.nodes",
+                "org.example.NotOnThisClasspath", "camel-zookeeper"))
+                .isInstanceOf(StartupConfigurationException.class)
+                .hasMessageContaining("reporter.cluster.zookeeper.nodes is set")
+                .hasMessageContaining("org.apache.camel:camel-zookeeper");
+        assertThatCode(() -> Settings.requireOptionalDependency("reporter.duplicates.jdbc.url",
+                "org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository", "camel-sql"))
+                .as("camel-sql is on the test classpath").doesNotThrowAnyException();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"ftp://x/y", "not a url", "http:///nohost", "mailto:a@b"})
     void refusesWhatIsNotAnHttpUrl(String url) {

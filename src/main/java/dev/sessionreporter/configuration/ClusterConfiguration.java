@@ -96,14 +96,8 @@ public class ClusterConfiguration implements CamelConfiguration {
                     + Settings.environmentVariable("reporter.cluster.zookeeper.base-path")
                     + ") must be a ZooKeeper path starting with /, not: " + basePath);
         }
-        try {
-            Class.forName("org.apache.camel.component.zookeeper.cluster.ZooKeeperClusterService", false,
-                    ClusterConfiguration.class.getClassLoader());
-        } catch (ClassNotFoundException e) {
-            throw new StartupConfigurationException("Property reporter.cluster.zookeeper.nodes is set, but "
-                    + "camel-zookeeper is not on the classpath: use the runnable jar, or add "
-                    + "org.apache.camel:camel-zookeeper (README \"Scale out\")");
-        }
+        Settings.requireOptionalDependency("reporter.cluster.zookeeper.nodes",
+                "org.apache.camel.component.zookeeper.cluster.ZooKeeperClusterService", "camel-zookeeper");
         // host and process: the id names the leader in ZooKeeper, and containers all run as process 1
         return new RejoiningZooKeeperClusterService(hostName() + "-" + instanceId(), zookeeperNodes.strip(), basePath,
                 sessionTimeout);

@@ -98,13 +98,8 @@ public class TriggersConfiguration implements CamelConfiguration {
                     + Settings.environmentVariable("reporter.duplicates.jdbc.url") + ") must be blank or a JDBC URL "
                     + "(jdbc:...)");
         }
-        try {
-            Class.forName("org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository", false,
-                    TriggersConfiguration.class.getClassLoader());
-        } catch (ClassNotFoundException e) {
-            throw new StartupConfigurationException("Property reporter.duplicates.jdbc.url is set, but camel-sql is "
-                    + "not on the classpath: use the runnable jar (README \"Scale out\")");
-        }
+        Settings.requireOptionalDependency("reporter.duplicates.jdbc.url",
+                "org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository", "camel-sql");
         // the instances that share a queue share its window
         return SharedDuplicateWindow.inDatabase(duplicatesJdbcUrl, duplicatesJdbcUsername, duplicatesJdbcPassword,
                 Settings.jmsQueueName(queueUri).orElse("session-reporter"), duplicatesWindow);
