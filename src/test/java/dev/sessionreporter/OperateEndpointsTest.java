@@ -94,9 +94,12 @@ class OperateEndpointsTest extends ReporterTestSupport {
                 .contains("sessionreporter_timer_keys_skipped_total 0.0")
                 .contains("sessionreporter_dead_letter_failures_total 0.0");
         assertThat(after).contains("sessionreporter_soap_calls_seconds_bucket");
-        // Camel's own route metrics are in the same registry, per route only (camel.metrics.route-policy-level=route)
-        assertThat(after).contains("camel_exchanges_total{").contains("routeId=\"session-reporter-report\"")
-                .doesNotContain("eventType=\"context\"");
+        // Camel's own route metrics are in the same registry, per route only (camel.metrics.route-policy-level=route),
+        // for the routes a message enters and leaves by, not for the inner steps every key passes (CamelMeterScope)
+        assertThat(after).contains("camel_exchanges_total{").contains("routeId=\"session-reporter-queue-trigger\"")
+                .contains("routeId=\"session-reporter-dead-letter\"")
+                .doesNotContain("routeId=\"session-reporter-report\"").doesNotContain("routeId=\"session-reporter-call\"")
+                .doesNotContain("eventType=\"context\"").contains("camel_routes_running_routes");
         assertNoSecrets(after);
         assertThat(queue().browse(QueueClient.INPUT_QUEUE)).isEmpty();
         queue().drain(QueueClient.DEAD_LETTER_QUEUE);

@@ -3,6 +3,7 @@ package dev.sessionreporter.configuration;
 import dev.sessionreporter.Settings;
 import dev.sessionreporter.auth.TicketCache;
 import dev.sessionreporter.operate.CredentialsCheck;
+import dev.sessionreporter.operate.CamelMeterScope;
 import dev.sessionreporter.operate.ReportSummaryLog;
 import dev.sessionreporter.operate.ReportedSession;
 import dev.sessionreporter.operate.ReporterMetrics;
@@ -133,6 +134,7 @@ public class OperateConfiguration implements CamelConfiguration {
         camelContext.addStartupListener(new StartupBanner());
         configureShutdown(camelContext);
         camelContext.getManagementStrategy().addEventNotifier(superOfficeCalls(camelContext));
+        CamelMeterScope.narrow(camelContext);
     }
 
     /**

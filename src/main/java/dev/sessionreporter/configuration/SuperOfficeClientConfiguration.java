@@ -12,6 +12,7 @@ import dev.sessionreporter.auth.SystemUserLogin;
 import dev.sessionreporter.auth.TicketCache;
 import dev.sessionreporter.kamelet.SessionActiveClient;
 import dev.sessionreporter.secret.SecretRedactor;
+import dev.sessionreporter.soap.CallingThreadBus;
 import dev.sessionreporter.soap.CustomerServiceBus;
 import dev.sessionreporter.soap.TlsSettings;
 import java.time.Clock;
@@ -129,6 +130,12 @@ public class SuperOfficeClientConfiguration {
                         "superoffice.auth.credential-rejection-types", credentialRejectionTypes,
                         "superoffice.auth.credential-rejection-pattern", credentialRejectionPattern),
                 secretRedactor());
+    }
+
+    /** The call route's first step: the client's CXF bus stays the calling thread's default (soap.CallingThreadBus). */
+    @BindToRegistry("sessionReporterCallingThreadBus")
+    public CallingThreadBus callingThreadBus(CamelContext camelContext) {
+        return new CallingThreadBus(cxfBus(camelContext));
     }
 
     /** The server and application first, then the auth mode and the addresses credentials go to. */

@@ -33,6 +33,7 @@ public class SuperOfficeCalls extends EventNotifierSupport {
         setIgnoreExchangeFailedEvents(true);
         setIgnoreExchangeRedeliveryEvents(true);
         setIgnoreStepEvents(true);
+        setIgnoreExchangeAsyncProcessingStartedEvents(true);
     }
 
     /**
