@@ -37,13 +37,13 @@ public final class JarProcess implements AutoCloseable {
     }
 
     /**
-     * Starts {@code java -XX:SharedArchiveFile=<jar>.jsa -jar jar args...} (the README's run command; without the
-     * archive option when the build wrote none) in {@code workingDirectory} with the test JVM's java, the inherited
+     * Starts {@code java -Xmx256m -XX:SharedArchiveFile=<jar>.jsa -jar jar args...} (the README's run command, heap
+     * cap included; without the archive option when the build wrote none) in {@code workingDirectory} with the test JVM's java, the inherited
      * environment minus every variable that configures the reporter, plus {@code environment}.
      */
     public static JarProcess start(String name, Path jar, Path workingDirectory, Map<String, String> environment,
             String... args) {
-        List<String> command = new ArrayList<>(List.of(javaExecutable()));
+        List<String> command = new ArrayList<>(List.of(javaExecutable(), "-Xmx256m"));
         Path archive = classDataArchiveOf(jar);
         if (Files.isRegularFile(archive)) {
             command.add("-XX:SharedArchiveFile=" + archive.toAbsolutePath());
