@@ -48,7 +48,7 @@ class FarServerBenchmark {
     /** Share of a backlog reported before the clock starts (the JIT compiler's warm-up), in percent. */
     private static final int QUEUE_WARM_UP_PERCENT = Integer.getInteger("bench.far.queue.warm-up-percent", 40);
     private static final int FAST_TIMER = Integer.getInteger("bench.far.timer.fast", 250);
-    /** JVM options the fast timer adds (docs/operations.md names them for a timer-only instance). */
+    /** JVM options the fast timer adds to {@link #JVM_ARGS} (docs/operations.md names them for a tick under 5 s). */
     private static final String FAST_TIMER_JVM_ARGS =
             System.getProperty("bench.far.timer.fast.jvm.args", "-XX:+UseParallelGC").strip();
     /** Which scenarios run: timer, timer-fast, queue-shipped, queue (all by default). */

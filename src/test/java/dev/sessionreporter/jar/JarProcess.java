@@ -38,8 +38,9 @@ public final class JarProcess implements AutoCloseable {
 
     /**
      * Starts {@code java -Xmx256m -XX:SharedArchiveFile=<jar>.jsa -jar jar args...} (the README's run command, heap
-     * cap included; without the archive option when the build wrote none) in {@code workingDirectory} with the test JVM's java, the inherited
-     * environment minus every variable that configures the reporter, plus {@code environment}.
+     * cap included; without the archive option when the build wrote none) in {@code workingDirectory} with the test
+     * JVM's java, the inherited environment minus every variable that configures the reporter, plus
+     * {@code environment}.
      */
     public static JarProcess start(String name, Path jar, Path workingDirectory, Map<String, String> environment,
             String... args) {
