@@ -55,8 +55,22 @@ final class ExitOnStop {
     void exit(int code) {
         exitCode = code;
         mainFinished.countDown();
-        if (claimed.compareAndSet(false, true)) {
+        // a signal may already have started the shutdown before its hook ran: System.exit would then block and the
+        // JVM end with the signal's status; the hook halts with this code instead
+        if (!shutdownStarted() && claimed.compareAndSet(false, true)) {
             System.exit(code);
+        }
+    }
+
+    /** Whether the JVM is shutting down: it then refuses new shutdown hooks. */
+    private static boolean shutdownStarted() {
+        Thread probe = new Thread(() -> { });
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException shuttingDown) {
+            return true;
         }
     }
 
